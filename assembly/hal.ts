@@ -1,0 +1,46 @@
+// The firmware's whole view of the board.
+//
+// Every function here is provided twice: in C by hal/avr/ for real boards (and simavr), and in
+// TypeScript by hal/host/ for runs in Node. Values cross as i32/u32/f32, the wasm ABI. The
+// build refuses a module that imports anything not listed in hal/hal.h, naming the caller.
+
+// Serial (USART0, interrupt-driven ring buffers in C).
+/** Next received byte, or -1 when the receive ring is empty. */
+@external("hal", "serialRead") export declare function serialRead(): i32;
+/** Queue one byte for transmission; waits while the transmit ring is full. */
+@external("hal", "serialWrite") export declare function serialWrite(byte: u32): void;
+/** Bytes the receive ring holds (used to keep reading whole lines while busy). */
+@external("hal", "serialAvailable") export declare function serialAvailable(): u32;
+
+// Time.
+/** Milliseconds since reset; wraps after 49 days. */
+@external("hal", "millis") export declare function millis(): u32;
+
+// Read-only data in flash: the text table built from rom("...") literals, and the board table.
+/** Byte `addr` of the text table. */
+@external("hal", "romByte") export declare function romByte(addr: u32): u32;
+/** Word `key` of the board table (see board.ts): an i32, the bits of an f32, or a text handle. */
+@external("hal", "boardWord") export declare function boardWord(key: u32): u32;
+
+// EEPROM (4 KiB on the ATmega2560).
+@external("hal", "eepromRead") export declare function eepromRead(addr: u32): u32;
+/** Writes only when the byte differs (saves wear); blocks ~3.4 ms per byte written on the chip. */
+@external("hal", "eepromWrite") export declare function eepromWrite(addr: u32, value: u32): void;
+@external("hal", "eepromSize") export declare function eepromSize(): u32;
+
+// Steppers.
+/** Enable (bit set) or disable the drivers of logical axes X=1, Y=2, Z=4, E=8. */
+@external("hal", "stepperEnable") export declare function stepperEnable(axisMask: u32): void;
+/** Ask for a step interrupt soon: new work was queued while the interrupt idled. */
+@external("hal", "stepperWake") export declare function stepperWake(): void;
+/** Endstops and probe as logical bits (see motion/inputs.ts), already corrected for polarity. */
+@external("hal", "readInputs") export declare function readInputs(): u32;
+
+// Housekeeping.
+@external("hal", "watchdogReset") export declare function watchdogReset(): void;
+/** Why the chip last reset: bits of MCUSR (1 power-on, 2 external, 4 brown-out, 8 watchdog). */
+@external("hal", "resetCause") export declare function resetCause(): u32;
+/** A zero-cost marker the simulator timestamps (a write to GPIOR0); used by benchmarks. */
+@external("hal", "marker") export declare function marker(id: u32): void;
+/** Heaters off, steppers off, message already printed: stop for good. */
+@external("hal", "halt") export declare function halt(code: u32): void;

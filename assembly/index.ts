@@ -1,0 +1,53 @@
+// Plumb firmware module: the entry points the HAL calls.
+//
+//   setup()       once after reset, with interrupts running
+//   loop()        forever from the main loop; every call returns quickly
+//   stepperIsr()  from the step timer interrupt (see motion/stepper.ts for the returned word)
+
+import * as hal from "./hal";
+import * as out from "./serial/out";
+import { rom } from "./rom";
+import { BoardKey, boardText } from "./board";
+import { FIRMWARE_NAME, FIRMWARE_VERSION } from "./version";
+
+export function setup(): void {
+  printBanner();
+}
+
+export function loop(): void {
+  hal.watchdogReset();
+}
+
+/** Step timer interrupt: no motion yet, so ask to be called again in 32 ms. */
+export function stepperIsr(): u32 {
+  return <u32>0xffff << 16;
+}
+
+/** End of the static data the module uses; the build sizes linear memory to it. */
+export function linearMemoryEnd(): usize {
+  return __heap_base;
+}
+
+function printBanner(): void {
+  // "start" is what hosts (OctoPrint, Pronterface) take as "the firmware has just reset".
+  out.line(rom("start"));
+  out.text(rom("echo:"));
+  out.text(FIRMWARE_NAME);
+  out.char(32);
+  out.text(FIRMWARE_VERSION);
+  out.text(rom(" on "));
+  out.text(boardText(BoardKey.Title));
+  out.text(rom(" ("));
+  out.text(boardText(BoardKey.Machine));
+  out.line(rom(")"));
+  printResetCause(hal.resetCause());
+}
+
+function printResetCause(cause: u32): void {
+  out.text(rom("echo:reset by "));
+  if (cause & 8) out.line(rom("watchdog: the firmware stopped responding"));
+  else if (cause & 4) out.line(rom("brown-out: the supply voltage dropped"));
+  else if (cause & 2) out.line(rom("reset button or host"));
+  else if (cause & 1) out.line(rom("power-on"));
+  else out.line(rom("software jump"));
+}

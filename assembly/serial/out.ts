@@ -1,0 +1,81 @@
+// Everything the firmware prints on the serial port goes through here: flash texts and numbers.
+// No strings, no allocation: digits are produced into a small static scratch area.
+
+import { serialWrite, romByte } from "../hal";
+import { RomText, romLength, romOffset } from "../rom";
+
+const digits = memory.data(12);
+
+export function char(c: u32): void {
+  serialWrite(c);
+}
+
+export function newline(): void {
+  serialWrite(10);
+}
+
+export function text(t: RomText): void {
+  const offset = romOffset(t);
+  const length = romLength(t);
+  for (let i: u32 = 0; i < length; i++) serialWrite(romByte(offset + i));
+}
+
+export function line(t: RomText): void {
+  text(t);
+  newline();
+}
+
+export function uint(v: u32): void {
+  let n: u32 = 0;
+  do {
+    store<u8>(digits + n, <u8>(48 + v % 10));
+    v /= 10;
+    n++;
+  } while (v != 0);
+  while (n > 0) {
+    n--;
+    serialWrite(load<u8>(digits + n));
+  }
+}
+
+export function int(v: i32): void {
+  if (v < 0) {
+    serialWrite(45); // '-'
+    uint(<u32>(-v));
+  } else {
+    uint(<u32>v);
+  }
+}
+
+const POWERS_OF_TEN = memory.data<u32>([1, 10, 100, 1000, 10000, 100000, 1000000]);
+
+/**
+ * `v` rounded to `decimals` (0..6) places. An f32 holds about 7 significant digits: decimals that
+ * would only show rounding noise (scaled value beyond 2^24) are dropped, integer digits never.
+ */
+export function fixed(v: f32, decimals: u32): void {
+  if (decimals > 6) decimals = 6;
+  if (v != v) {
+    serialWrite(110); serialWrite(97); serialWrite(110); // "nan"
+    return;
+  }
+  let magnitude = Mathf.abs(v);
+  let scale = load<u32>(POWERS_OF_TEN + (decimals << 2));
+  while (decimals > 0 && magnitude * <f32>scale >= <f32>16777216.0) {
+    decimals--;
+    scale = load<u32>(POWERS_OF_TEN + (decimals << 2));
+  }
+  if (magnitude >= <f32>4.0e9) magnitude = <f32>4.0e9;
+  const scaled = <u32>(magnitude * <f32>scale + <f32>0.5);
+  if (v < 0 && scaled != 0) serialWrite(45);
+  uint(scaled / scale);
+  if (decimals == 0) return;
+  serialWrite(46); // '.'
+  let fraction = scaled % scale;
+  let divisor = scale / 10;
+  while (divisor > 0) {
+    serialWrite(48 + fraction / divisor);
+    fraction %= divisor;
+    divisor /= 10;
+  }
+}

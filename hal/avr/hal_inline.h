@@ -1,0 +1,29 @@
+/* The HAL imports the step interrupt calls: inline, so the generated code has no call overhead. */
+#pragma once
+#include <avr/io.h>
+#include "board_pins.h"
+
+static inline u32 hal_readInputs(void) {
+  return board_read_inputs();
+}
+
+/* GPIOR0 is a spare I/O register: one OUT instruction the simulator timestamps. */
+static inline void hal_marker(u32 id) {
+  GPIOR0 = (uint8_t)id;
+}
+
+/* Markers the HAL itself emits (the firmware uses 16 and up). */
+enum {
+  MARKER_BOOT = 1,
+  MARKER_INSTANTIATED = 2,
+  MARKER_SETUP_DONE = 3,
+};
+
+/* Shared by the HAL's C files. */
+void serial_init(void);
+void serial_flush_polled(void);
+void serial_write_polled(uint8_t byte);
+void clock_init(void);
+void stepper_timer_init(void);
+void board_pins_init(void);
+void outputs_off(void);

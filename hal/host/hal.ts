@@ -1,0 +1,325 @@
+// The HAL in TypeScript: runs the firmware module (build/module/firmware.wasm, the very module the
+// AVR image is made from) in Node, against the virtual printer model (build/sim/printer.wasm, the
+// same model the simavr harness links). For fast, deterministic tests of firmware logic.
+//
+// Time is virtual. The main loop costs LOOP_NS per call and the time-reading imports a little
+// each; whenever time advances, due events run in order: serial bytes arrive at 115200 baud, and
+// the step interrupt fires on its schedule (re-entering the module, as a real interrupt would).
+// This is not cycle-accurate (simavr is); it keeps order and rates right.
+
+import fs from "node:fs";
+import path from "node:path";
+import { MODULE_DIR, SIM_DIR, DEFAULT_BOARD } from "../../tools/build/paths.ts";
+import { flashTables, loadBoard, AXES, parsePin, type Board } from "../../tools/build/board.ts";
+import type { RomTexts } from "../../tools/build/romTable.ts";
+import { mechanics, probeTrigger, type Scenario } from "../../tools/sim/config.ts";
+
+export const EEPROM_BYTES = 4096;
+const LOOP_NS = 20_000;
+const IMPORT_NS = 2_000;
+const TIMER_TICK_NS = 500; // Timer1 at 2 MHz
+const STEP_IDLE = 0xffff;
+const STEP_MIN_GAP_TICKS = 24;
+const BYTE_NS = Math.round(10e9 / 115200);
+const RX_SIZE = 255;
+
+/** Thrown through the module when the firmware halts or traps; caught by HostPrinter. */
+export class FirmwareStopped extends Error {
+  constructor(readonly kind: "halt" | "trap", readonly code: number, message: string) {
+    super(message);
+  }
+}
+
+const TRAP_CODES: [RegExp, number, string][] = [
+  [/out of bounds/i, 1, "memory access out of bounds"],
+  [/overflow/i, 2, "integer overflow"],
+  [/divide by zero|division by zero/i, 3, "division by zero"],
+  [/invalid conversion/i, 4, "invalid conversion to integer"],
+  [/unreachable/i, 5, "unreachable code reached"],
+];
+
+interface FirmwareExports {
+  setup(): void;
+  loop(): void;
+  stepperIsr(): number;
+  linearMemoryEnd(): number;
+}
+
+interface ModelExports {
+  reset(): void;
+  setAxis(axis: number, stepsPerMm: number, start: number, endstop: number, frameMin: number, frameMax: number): void;
+  setPulseLimits(high: number, low: number, setup: number): void;
+  setProbe(x: number, y: number, trigger: number): void;
+  setBedPlane(z0: number, sx: number, sy: number): void;
+  setEnabled(mask: number): void;
+  dirEdge(axis: number, positive: number, ns: number): void;
+  stepEdge(axis: number, high: number, ns: number): void;
+  inputs(): number;
+  position(axis: number): number;
+  stepsMoved(axis: number): number;
+  stepsTotal(axis: number): number;
+  violations(kind: number): number;
+}
+
+export interface HostOptions {
+  board?: string;
+  scenario?: Scenario;
+  /** EEPROM contents at power-on (default: erased, all 0xff). */
+  eeprom?: Uint8Array;
+  /** Wasm file of the firmware module (default: build/module/firmware.wasm). */
+  wasm?: string;
+  /** MCUSR at reset (default 1, power-on). */
+  resetCause?: number;
+}
+
+export class HostPrinter {
+  readonly board: Board;
+  readonly eeprom: Uint8Array;
+  nowNs = 0;
+  output = "";
+  stopped: FirmwareStopped | null = null;
+  readonly markers = new Map<number, number[]>();
+
+  private fw!: FirmwareExports;
+  model!: ModelExports;
+  private words!: Uint32Array;
+  private rom!: Uint8Array;
+  private rx: number[] = [];
+  private pendingInput: number[] = [];
+  private nextByteNs = 0;
+  private nextTickNs = Number.POSITIVE_INFINITY;
+  private stepperIdle = true;
+  private pendingSteps = 0;
+  private dirBits = 0;
+  private inIsr = false;
+  private enabled = 0;
+  private readonly stepBitAxis: number[] = [];
+  private readonly dirBitAxis: number[] = [];
+  private readonly invertDir: boolean[] = [];
+  private readonly resetCause: number;
+
+  private constructor(opts: HostOptions) {
+    this.board = loadBoard(opts.board ?? DEFAULT_BOARD);
+    this.eeprom = opts.eeprom ? Uint8Array.from(opts.eeprom) : new Uint8Array(EEPROM_BYTES).fill(0xff);
+    this.resetCause = opts.resetCause ?? 1;
+    AXES.forEach((a, i) => {
+      this.stepBitAxis[parsePin(this.board.steppers[a].step).bit] = i;
+      this.dirBitAxis[parsePin(this.board.steppers[a].dir).bit] = i;
+      this.invertDir[i] = this.board.steppers[a].invertDir;
+    });
+  }
+
+  /** Loads the firmware and the model and runs setup(). */
+  static async boot(opts: HostOptions = {}): Promise<HostPrinter> {
+    const p = new HostPrinter(opts);
+    await p.load(opts);
+    p.guard(() => p.fw.setup());
+    return p;
+  }
+
+  private async load(opts: HostOptions): Promise<void> {
+    const wasmFile = opts.wasm ?? path.join(MODULE_DIR, "firmware.wasm");
+    const texts = JSON.parse(fs.readFileSync(wasmFile.replace(/\.wasm$/, ".texts.json"), "utf8")) as RomTexts;
+    const tables = flashTables(this.board, texts);
+    this.words = tables.words;
+    this.rom = tables.rom;
+
+    const modelInst = await WebAssembly.instantiate(fs.readFileSync(path.join(SIM_DIR, "printer.wasm")), {});
+    this.model = modelInst.instance.exports as unknown as ModelExports;
+    this.configureModel(opts.scenario ?? {});
+
+    const fwInst = await WebAssembly.instantiate(fs.readFileSync(wasmFile), { hal: this.imports() });
+    this.fw = fwInst.instance.exports as unknown as FirmwareExports;
+  }
+
+  private configureModel(scenario: Scenario): void {
+    const m = this.model;
+    m.reset();
+    for (const mech of mechanics(this.board, scenario)) {
+      m.setAxis(mech.axis, mech.stepsPerMm, mech.startMm, mech.endstopMm, mech.frameMinMm, mech.frameMaxMm);
+    }
+    const s = this.board.steppers;
+    m.setPulseLimits(s.minPulseHighNs, s.minPulseLowNs, s.dirSetupNs);
+    m.setProbe(this.board.probe.offsetMm.x, this.board.probe.offsetMm.y, probeTrigger(this.board, scenario));
+    const bed = scenario.bed ?? {};
+    m.setBedPlane(bed.z0 ?? 0, bed.slopeX ?? 0, bed.slopeY ?? 0);
+    // Direction pins are low at reset.
+    for (let a = 0; a < 4; a++) m.dirEdge(a, this.invertDir[a] ? 1 : 0, -1e12);
+  }
+
+  /** The HAL imports, one per hal_<name> in hal/hal.h. */
+  imports(): Record<string, (...args: number[]) => number | void> {
+    return {
+      serialRead: () => {
+        this.advance(IMPORT_NS);
+        return this.rx.length ? this.rx.shift()! : -1;
+      },
+      serialWrite: (byte: number) => {
+        this.output += String.fromCharCode(byte & 0xff);
+      },
+      serialAvailable: () => {
+        this.advance(IMPORT_NS);
+        return this.rx.length;
+      },
+      millis: () => {
+        this.advance(IMPORT_NS);
+        return Math.floor(this.nowNs / 1e6) >>> 0;
+      },
+      romByte: (addr: number) => (addr >>> 0 < this.rom.length ? this.rom[addr >>> 0] : 0),
+      boardWord: (key: number) => (key >>> 0 < this.words.length ? this.words[key >>> 0] : 0),
+      eepromRead: (addr: number) => (addr >>> 0 < EEPROM_BYTES ? this.eeprom[addr >>> 0] : 0xff),
+      eepromWrite: (addr: number, value: number) => {
+        if (addr >>> 0 < EEPROM_BYTES) this.eeprom[addr >>> 0] = value & 0xff;
+      },
+      eepromSize: () => EEPROM_BYTES,
+      stepperEnable: (mask: number) => {
+        this.enabled = mask & 15;
+        this.model.setEnabled(this.enabled);
+      },
+      stepperWake: () => {
+        if (this.stepperIdle) {
+          this.stepperIdle = false;
+          this.nextTickNs = this.nowNs + STEP_MIN_GAP_TICKS * TIMER_TICK_NS;
+        }
+      },
+      readInputs: () => this.model.inputs(),
+      watchdogReset: () => {
+        this.advance(IMPORT_NS);
+      },
+      resetCause: () => this.resetCause,
+      marker: (id: number) => {
+        const list = this.markers.get(id) ?? [];
+        list.push(this.nowNs);
+        this.markers.set(id, list);
+      },
+      halt: (code: number) => {
+        throw new FirmwareStopped("halt", code, `halted (${code})`);
+      },
+    };
+  }
+
+  /** Queue bytes on the serial line; they arrive one byte-time apart. */
+  send(text: string): void {
+    for (let i = 0; i < text.length; i++) this.pendingInput.push(text.charCodeAt(i) & 0xff);
+    if (this.nextByteNs < this.nowNs) this.nextByteNs = this.nowNs + BYTE_NS;
+  }
+
+  /** Runs the main loop for `ms` of virtual time (or until the firmware stops). */
+  runFor(ms: number): void {
+    const end = this.nowNs + ms * 1e6;
+    while (!this.stopped && this.nowNs < end) this.step();
+  }
+
+  /** Runs until `done(output)` holds, or fails after `maxMs` of virtual time. */
+  runUntil(done: (output: string) => boolean, maxMs = 60_000): void {
+    const end = this.nowNs + maxMs * 1e6;
+    while (!done(this.output)) {
+      if (this.stopped) throw new Error(`firmware stopped (${this.stopped.message}) before the expected output:\n${this.output}`);
+      if (this.nowNs >= end) throw new Error(`no expected output after ${maxMs} ms of virtual time:\n${this.output}`);
+      this.step();
+    }
+  }
+
+  /** Sends lines and runs until each has had its "ok". */
+  command(lines: string, maxMs = 60_000): string {
+    const before = this.output.length;
+    const expected = lines.split("\n").filter((l) => l.replace(/;.*$/, "").replace(/\([^)]*\)/g, "").trim()).length;
+    this.send(lines.endsWith("\n") ? lines : lines + "\n");
+    this.runUntil((o) => countOks(o.slice(before)) >= expected, maxMs);
+    return this.output.slice(before);
+  }
+
+  takeOutput(): string {
+    const o = this.output;
+    this.output = "";
+    return o;
+  }
+
+  axisSteps(axis: number): number {
+    return this.model.stepsMoved(axis);
+  }
+
+  axisMm(axis: number): number {
+    return this.model.position(axis);
+  }
+
+  private step(): void {
+    this.advance(LOOP_NS);
+    this.guard(() => this.fw.loop());
+  }
+
+  private guard(fn: () => void): void {
+    if (this.stopped) return;
+    try {
+      fn();
+    } catch (e) {
+      if (e instanceof FirmwareStopped) {
+        this.stopped = e;
+      } else if (e instanceof WebAssembly.RuntimeError) {
+        const found = TRAP_CODES.find(([re]) => re.test(e.message));
+        const code = found ? found[1] : 0;
+        this.output += `\nError:firmware trap ${code} (${found ? found[2] : e.message}), heaters and motors off, halted\n`;
+        this.stopped = new FirmwareStopped("trap", code, e.message);
+      } else {
+        throw e;
+      }
+    }
+  }
+
+  /** Moves virtual time forward, delivering serial bytes and step interrupts that fall due. */
+  private advance(ns: number): void {
+    const target = this.nowNs + ns;
+    for (;;) {
+      const nextByte = this.pendingInput.length ? this.nextByteNs : Number.POSITIVE_INFINITY;
+      const nextTick = this.inIsr ? Number.POSITIVE_INFINITY : this.nextTickNs;
+      const next = Math.min(nextByte, nextTick);
+      if (next > target) break;
+      this.nowNs = Math.max(this.nowNs, next);
+      if (next === nextByte) {
+        const byte = this.pendingInput.shift()!;
+        if (this.rx.length < RX_SIZE) this.rx.push(byte);
+        this.nextByteNs += BYTE_NS;
+      } else {
+        this.stepInterrupt();
+      }
+    }
+    this.nowNs = Math.max(this.nowNs, target);
+  }
+
+  /** Mirrors the ISR in hal/avr/main.c: pulse the pending steps, ask for the next word. */
+  private stepInterrupt(): void {
+    this.inIsr = true;
+    try {
+      const t = this.nextTickNs;
+      for (let bit = 0; bit < 8; bit++) {
+        if (this.pendingSteps & (1 << bit) && this.stepBitAxis[bit] !== undefined) this.model.stepEdge(this.stepBitAxis[bit], 1, t);
+      }
+      const word = this.fw.stepperIsr() >>> 0;
+      for (let bit = 0; bit < 8; bit++) {
+        if (this.pendingSteps & (1 << bit) && this.stepBitAxis[bit] !== undefined) this.model.stepEdge(this.stepBitAxis[bit], 0, t + 2000);
+      }
+      const dirs = (word >>> 8) & 0xff;
+      if (dirs !== this.dirBits) {
+        for (let bit = 0; bit < 8; bit++) {
+          const axis = this.dirBitAxis[bit];
+          if (axis === undefined || ((dirs ^ this.dirBits) & (1 << bit)) === 0) continue;
+          const level = (dirs >> bit) & 1;
+          this.model.dirEdge(axis, level ^ (this.invertDir[axis] ? 1 : 0), t + 2500);
+        }
+        this.dirBits = dirs;
+      }
+      this.pendingSteps = word & 0xff;
+      const interval = word >>> 16;
+      this.stepperIdle = interval === STEP_IDLE;
+      this.nextTickNs = t + interval * TIMER_TICK_NS;
+    } finally {
+      this.inIsr = false;
+    }
+  }
+}
+
+export function countOks(text: string): number {
+  let n = 0;
+  for (const line of text.split("\n")) if (line.startsWith("ok")) n++;
+  return n;
+}

@@ -1,0 +1,55 @@
+// A scripted HAL for the as-pect unit tests: the same import names as hal/hal.h, with state the
+// specs can read and set through the "testHal" imports (tests/unit/helpers.ts).
+import { flashTables, loadBoard } from "../../tools/build/board.ts";
+import { DEFAULT_BOARD } from "../../tools/build/paths.ts";
+import type { RomTexts } from "../../tools/build/romTable.ts";
+
+export function createTestHal() {
+  const texts = (globalThis as { plumbRomTexts?: RomTexts }).plumbRomTexts ?? { texts: [], offsets: [], size: 0 };
+  const tables = flashTables(loadBoard(DEFAULT_BOARD), texts);
+  const state = {
+    output: [] as number[],
+    input: [] as number[],
+    millis: 0,
+    inputs: 0,
+    enabled: 0,
+    wakes: 0,
+    eeprom: new Uint8Array(4096).fill(0xff),
+    markers: [] as number[],
+  };
+  const imports = {
+    serialRead: () => (state.input.length ? state.input.shift()! : -1),
+    serialWrite: (b: number) => void state.output.push(b & 0xff),
+    serialAvailable: () => state.input.length,
+    millis: () => state.millis >>> 0,
+    romByte: (a: number) => (a >>> 0 < tables.rom.length ? tables.rom[a >>> 0] : 0),
+    boardWord: (k: number) => (k >>> 0 < tables.words.length ? tables.words[k >>> 0] : 0),
+    eepromRead: (a: number) => (a >>> 0 < 4096 ? state.eeprom[a >>> 0] : 0xff),
+    eepromWrite: (a: number, v: number) => {
+      if (a >>> 0 < 4096) state.eeprom[a >>> 0] = v & 0xff;
+    },
+    eepromSize: () => 4096,
+    stepperEnable: (m: number) => void (state.enabled = m),
+    stepperWake: () => void state.wakes++,
+    readInputs: () => state.inputs,
+    watchdogReset: () => {},
+    resetCause: () => 1,
+    marker: (id: number) => void state.markers.push(id),
+    halt: (code: number) => {
+      throw new Error(`firmware halted (${code})`);
+    },
+  };
+  const testImports = {
+    outputLength: () => state.output.length,
+    outputByte: (i: number) => state.output[i] ?? 0,
+    clearOutput: () => void (state.output.length = 0),
+    pushInput: (b: number) => void state.input.push(b & 0xff),
+    setMillis: (ms: number) => void (state.millis = ms >>> 0),
+    setInputs: (v: number) => void (state.inputs = v),
+    eepromByte: (a: number) => state.eeprom[a >>> 0],
+    setEepromByte: (a: number, v: number) => void (state.eeprom[a >>> 0] = v & 0xff),
+    wakeCount: () => state.wakes,
+    enabledMask: () => state.enabled,
+  };
+  return { imports, testImports, state };
+}

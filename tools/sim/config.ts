@@ -1,0 +1,66 @@
+// The simulated printer's configuration: the board's pins and mechanics (boards/<name>/board.json)
+// plus a scenario describing this particular printer (where the carriages stand at power-on, how
+// the bed lies, ...). Written as the plain "key values" file tools/sim/harness.c reads; hal/host
+// uses the same Scenario to configure the same model in Node.
+
+import fs from "node:fs";
+import { AXES, loadBoard, simBoardConfig, type Board } from "../build/board.ts";
+
+export interface Scenario {
+  /** Physical position of the carriages at power-on, mm. */
+  start?: { x?: number; y?: number; z?: number };
+  /** Bed surface z = z0 + slopeX * x + slopeY * y, mm. */
+  bed?: { z0?: number; slopeX?: number; slopeY?: number };
+  /** Nozzle height above the bed at which the inductive probe switches, mm (default: -probe offset z). */
+  probeTriggerMm?: number;
+  /** How far a carriage can go past its min endstop before it hits the frame, mm. */
+  endstopOvertravelMm?: number;
+}
+
+export const DEFAULT_START = { x: 100, y: 100, z: 20 };
+
+export interface Mechanics {
+  axis: number;
+  stepsPerMm: number;
+  startMm: number;
+  endstopMm: number;
+  frameMinMm: number;
+  frameMaxMm: number;
+}
+
+/** Where things physically are, from the board and the scenario. */
+export function mechanics(board: Board, scenario: Scenario = {}): Mechanics[] {
+  const start = { ...DEFAULT_START, ...scenario.start };
+  const over = scenario.endstopOvertravelMm ?? 1.5;
+  const far = 1e9;
+  return AXES.map((a, i) => {
+    const spm = board.motion.stepsPerMm[a];
+    if (a === "x" || a === "y") {
+      const ax = board.axes[a];
+      return { axis: i, stepsPerMm: spm, startMm: start[a], endstopMm: ax.home, frameMinMm: ax.home - over, frameMaxMm: ax.max + 2 };
+    }
+    if (a === "z") return { axis: i, stepsPerMm: spm, startMm: start.z, endstopMm: -far, frameMinMm: -far, frameMaxMm: board.axes.z.max + 2 };
+    return { axis: i, stepsPerMm: spm, startMm: 0, endstopMm: -far, frameMinMm: -far, frameMaxMm: far };
+  });
+}
+
+export function probeTrigger(board: Board, scenario: Scenario = {}): number {
+  return scenario.probeTriggerMm ?? -board.probe.offsetMm.z;
+}
+
+export function harnessConfig(boardName: string, scenario: Scenario = {}): string {
+  const board = loadBoard(boardName);
+  const lines = [simBoardConfig(board).trimEnd()];
+  for (const m of mechanics(board, scenario)) {
+    lines.push(`mech ${m.axis} ${m.stepsPerMm} ${m.startMm} ${m.endstopMm} ${m.frameMinMm} ${m.frameMaxMm}`);
+  }
+  lines.push(`probe ${board.probe.offsetMm.x} ${board.probe.offsetMm.y} ${probeTrigger(board, scenario)}`);
+  const bed = scenario.bed ?? {};
+  lines.push(`bedplane ${bed.z0 ?? 0} ${bed.slopeX ?? 0} ${bed.slopeY ?? 0}`);
+  return lines.join("\n") + "\n";
+}
+
+export function loadScenario(file?: string): Scenario {
+  if (!file) return {};
+  return JSON.parse(fs.readFileSync(file, "utf8")) as Scenario;
+}

@@ -1,0 +1,633 @@
+/*
+ * plumbsim: the simulated printer. Runs the real firmware.hex in simavr (ATmega2560, 16 MHz),
+ * connects its serial port to stdin/stdout or a pty, follows the step/dir/enable pins into the
+ * virtual printer model (tools/sim/model/printer.ts, linked in through wasm2c), drives the
+ * endstop and probe inputs from the model, keeps EEPROM in a file, counts CPU cycles.
+ *
+ * Usually started through tools/sim/cli.ts (npm run sim), which writes the --config file from
+ * boards/<name>/board.json and a scenario. Exit codes: 0 done, 2 firmware halted, 3 firmware
+ * stopped answering, 4 time limit, 1 usage or set-up error.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <pty.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <sim_avr.h>
+#include <sim_hex.h>
+#include <sim_io.h>
+#include <sim_irq.h>
+#include <sim_cycle_timers.h>
+#include <avr_eeprom.h>
+#include <avr_ioport.h>
+#include <avr_uart.h>
+
+#include "wasm-rt.h"
+#include "printer_model.h"
+
+#define AXES 4
+#define INPUTS 3
+#define EEPROM_BYTES 4096
+#define GPIOR0_ADDR 0x3e
+#define TIMER1_COMPA_VECTOR_BYTE (17 * 4)
+#define OPCODE_RETI 0x9518
+#define MAX_MARKER_IDS 256
+#define MAX_MARKER_STAMPS 4096
+
+static void die(const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  fprintf(stderr, "plumbsim: ");
+  vfprintf(stderr, fmt, ap);
+  fprintf(stderr, "\n");
+  va_end(ap);
+  exit(1);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Configuration */
+
+typedef struct {
+  char port;
+  int bit;
+} pin_t;
+
+static struct {
+  uint32_t fcpu;
+  uint32_t baud;
+  struct {
+    char name[8];
+    pin_t step, dir, enable;
+    int invert_dir, enable_active_low;
+    double steps_per_mm, start_mm, endstop_mm, frame_min, frame_max;
+  } axis[AXES];
+  struct {
+    char name[16];
+    pin_t pin;
+    int triggered_high;
+  } input[INPUTS];
+  double pulse_high_ns, pulse_low_ns, dir_setup_ns;
+  double probe_x, probe_y, probe_trigger;
+  double bed_z0, bed_sx, bed_sy;
+} cfg = {
+    .fcpu = 16000000,
+    .baud = 115200,
+    .pulse_high_ns = 1000,
+    .pulse_low_ns = 1000,
+    .dir_setup_ns = 200,
+    .probe_x = 23,
+    .probe_y = 9,
+    .probe_trigger = 0.4,
+};
+
+static void read_config(const char *file) {
+  FILE *f = fopen(file, "r");
+  if (!f) die("cannot read config %s: %s", file, strerror(errno));
+  char line[512];
+  int n = 0;
+  while (fgets(line, sizeof line, f)) {
+    n++;
+    char *p = line;
+    while (*p == ' ' || *p == '\t') p++;
+    if (*p == '#' || *p == '\n' || !*p) continue;
+    int i, ok = 0;
+    char key[32];
+    if (sscanf(p, "%31s", key) != 1) continue;
+    if (!strcmp(key, "fcpu")) ok = sscanf(p, "fcpu %u", &cfg.fcpu) == 1;
+    else if (!strcmp(key, "baud")) ok = sscanf(p, "baud %u", &cfg.baud) == 1;
+    else if (!strcmp(key, "axis")) {
+      char name[8];
+      pin_t s, d, e;
+      int inv, act;
+      ok = sscanf(p, "axis %d %7s step %c %d dir %c %d %d enable %c %d %d", &i, name, &s.port, &s.bit, &d.port, &d.bit, &inv, &e.port, &e.bit, &act) == 10 && i >= 0 && i < AXES;
+      if (ok) {
+        strcpy(cfg.axis[i].name, name);
+        cfg.axis[i].step = s;
+        cfg.axis[i].dir = d;
+        cfg.axis[i].enable = e;
+        cfg.axis[i].invert_dir = inv;
+        cfg.axis[i].enable_active_low = act;
+      }
+    } else if (!strcmp(key, "input")) {
+      char name[16];
+      pin_t pin;
+      int high;
+      ok = sscanf(p, "input %d %15s %c %d %d", &i, name, &pin.port, &pin.bit, &high) == 5 && i >= 0 && i < INPUTS;
+      if (ok) {
+        strcpy(cfg.input[i].name, name);
+        cfg.input[i].pin = pin;
+        cfg.input[i].triggered_high = high;
+      }
+    } else if (!strcmp(key, "mech")) {
+      double spm, start, endstop, fmin, fmax;
+      ok = sscanf(p, "mech %d %lf %lf %lf %lf %lf", &i, &spm, &start, &endstop, &fmin, &fmax) == 6 && i >= 0 && i < AXES;
+      if (ok) {
+        cfg.axis[i].steps_per_mm = spm;
+        cfg.axis[i].start_mm = start;
+        cfg.axis[i].endstop_mm = endstop;
+        cfg.axis[i].frame_min = fmin;
+        cfg.axis[i].frame_max = fmax;
+      }
+    } else if (!strcmp(key, "pulse")) ok = sscanf(p, "pulse %lf %lf %lf", &cfg.pulse_high_ns, &cfg.pulse_low_ns, &cfg.dir_setup_ns) == 3;
+    else if (!strcmp(key, "probe")) ok = sscanf(p, "probe %lf %lf %lf", &cfg.probe_x, &cfg.probe_y, &cfg.probe_trigger) == 3;
+    else if (!strcmp(key, "bedplane")) ok = sscanf(p, "bedplane %lf %lf %lf", &cfg.bed_z0, &cfg.bed_sx, &cfg.bed_sy) == 3;
+    else if (!strcmp(key, "heater")) ok = 1; /* heaters are modelled in a later stage */
+    else die("%s:%d: unknown key '%s'", file, n, key);
+    if (!ok) die("%s:%d: cannot parse: %s", file, n, p);
+  }
+  fclose(f);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* State */
+
+static avr_t *avr;
+static Z_printer_instance_t model; /* the virtual printer, wasm2c output of printer.ts */
+static const char *eeprom_file;
+static const char *report_file;
+static int dump_start, dump_len; /* --dump-sram: data-space bytes copied into the report */
+static FILE *trace;
+static int realtime;
+static volatile sig_atomic_t stop_requested;
+
+/* serial */
+static int in_fd = 0, out_fd = 1;
+static int stdin_flags = -1; /* restored at exit: a terminal's flags are shared with the shell */
+static int pty_mode;
+static uint8_t in_buf[1 << 16];
+static size_t in_head, in_tail; /* bytes read from the host, waiting to be sent at baud rate */
+static int in_eof;
+static int uart_xoff;
+static avr_irq_t *uart_in_irq;
+static uint64_t bytes_in, bytes_out;
+static avr_cycle_count_t byte_cycles;
+
+/* "every command has had its ok" */
+static char in_line[512];
+static size_t in_line_len;
+static int in_line_comment, in_line_paren;
+static uint64_t oks_expected, oks_seen;
+static char out_line[512];
+static size_t out_line_len;
+static avr_cycle_count_t last_output_cycle, last_ok_cycle;
+static uint8_t out_pending[1 << 16];
+static size_t out_pending_len;
+
+/* pins */
+static int enable_level[AXES];
+static uint8_t inputs_now = 0xff;
+
+/* markers and the step interrupt */
+static struct {
+  uint32_t count;
+  uint32_t stamps;
+  uint64_t cycle[MAX_MARKER_STAMPS];
+  uint64_t isr_cycles[MAX_MARKER_STAMPS];
+} *markers[MAX_MARKER_IDS];
+static int in_step_isr;
+static avr_cycle_count_t isr_start;
+static uint64_t isr_calls, isr_cycles_total, isr_cycles_max, isr_cycles_min = UINT64_MAX;
+
+static double ns_of(avr_cycle_count_t c) { return (double)c * 1e9 / cfg.fcpu; }
+
+/* ------------------------------------------------------------------------------------------ */
+/* Model glue */
+
+static void update_inputs(void) {
+  uint8_t v = (uint8_t)Z_printerZ_inputs(&model);
+  if (v == inputs_now) return;
+  for (int i = 0; i < INPUTS; i++) {
+    if (!cfg.input[i].pin.port) continue;
+    int triggered = (v >> i) & 1;
+    if (inputs_now != 0xff && ((inputs_now >> i) & 1) == triggered) continue;
+    int level = cfg.input[i].triggered_high ? triggered : !triggered;
+    avr_raise_irq(avr_io_getirq(avr, AVR_IOCTL_IOPORT_GETIRQ(cfg.input[i].pin.port), cfg.input[i].pin.bit), level);
+  }
+  inputs_now = v;
+}
+
+static void on_step(struct avr_irq_t *irq, uint32_t value, void *param) {
+  int axis = (int)(intptr_t)param;
+  Z_printerZ_stepEdge(&model, axis, value ? 1 : 0, ns_of(avr->cycle));
+  if (value) {
+    if (trace) fprintf(trace, "%llu %d %d\n", (unsigned long long)avr->cycle, axis, (int)(Z_printerZ_stepsMoved(&model, axis)));
+    update_inputs();
+  }
+}
+
+static void on_dir(struct avr_irq_t *irq, uint32_t value, void *param) {
+  int axis = (int)(intptr_t)param;
+  int positive = (value ? 1 : 0) ^ cfg.axis[axis].invert_dir;
+  Z_printerZ_dirEdge(&model, axis, positive, ns_of(avr->cycle));
+}
+
+static void on_enable(struct avr_irq_t *irq, uint32_t value, void *param) {
+  int axis = (int)(intptr_t)param;
+  enable_level[axis] = value ? 1 : 0;
+  int mask = 0;
+  for (int a = 0; a < AXES; a++) {
+    int on = cfg.axis[a].enable_active_low ? !enable_level[a] : enable_level[a];
+    if (on) mask |= 1 << a;
+  }
+  Z_printerZ_setEnabled(&model, mask);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Serial */
+
+static void flush_output(void) {
+  size_t done = 0;
+  while (done < out_pending_len) {
+    ssize_t w = write(out_fd, out_pending + done, out_pending_len - done);
+    if (w < 0) {
+      if (errno == EAGAIN || errno == EINTR) {
+        if (pty_mode) break; /* nobody reading the pty: keep it for later */
+        continue;
+      }
+      if (errno == EIO && pty_mode) { /* host not connected yet: drop */
+        done = out_pending_len;
+        break;
+      }
+      die("write: %s", strerror(errno));
+    }
+    done += (size_t)w;
+  }
+  memmove(out_pending, out_pending + done, out_pending_len - done);
+  out_pending_len -= done;
+}
+
+static void on_uart_output(struct avr_irq_t *irq, uint32_t value, void *param) {
+  uint8_t c = (uint8_t)value;
+  bytes_out++;
+  last_output_cycle = avr->cycle;
+  if (out_pending_len == sizeof out_pending) flush_output();
+  if (out_pending_len < sizeof out_pending) out_pending[out_pending_len++] = c;
+  if (c == '\n') {
+    out_line[out_line_len] = 0;
+    if (out_line_len >= 2 && out_line[0] == 'o' && out_line[1] == 'k') {
+      oks_seen++;
+      last_ok_cycle = avr->cycle;
+    }
+    out_line_len = 0;
+    if (!pty_mode) flush_output();
+  } else if (c != '\r' && out_line_len < sizeof out_line - 1) {
+    out_line[out_line_len++] = (char)c;
+  }
+}
+
+static void on_xon(struct avr_irq_t *irq, uint32_t value, void *param) { uart_xoff = 0; }
+static void on_xoff(struct avr_irq_t *irq, uint32_t value, void *param) { uart_xoff = 1; }
+
+/* Hosts get one "ok" per line that holds a command once comments and blanks are removed. */
+static void track_sent_byte(uint8_t c) {
+  if (c == '\n' || c == '\r') {
+    int has_command = 0;
+    for (size_t i = 0; i < in_line_len; i++)
+      if (in_line[i] != ' ' && in_line[i] != '\t') has_command = 1;
+    if (has_command) oks_expected++;
+    in_line_len = 0;
+    in_line_comment = in_line_paren = 0;
+    return;
+  }
+  if (in_line_comment) return;
+  if (c == ';') {
+    in_line_comment = 1;
+    return;
+  }
+  if (c == '(') in_line_paren = 1;
+  else if (c == ')' && in_line_paren) {
+    in_line_paren = 0;
+    return;
+  }
+  if (in_line_paren) return;
+  if (in_line_len < sizeof in_line) in_line[in_line_len++] = (char)c;
+}
+
+static void read_input(void) {
+  if (in_eof) return;
+  size_t room = sizeof in_buf - in_head;
+  if (in_tail > 0 && in_tail == in_head) in_head = in_tail = 0, room = sizeof in_buf;
+  if (room < 4096 && in_tail > 0) {
+    memmove(in_buf, in_buf + in_tail, in_head - in_tail);
+    in_head -= in_tail;
+    in_tail = 0;
+    room = sizeof in_buf - in_head;
+  }
+  if (room == 0) return;
+  ssize_t r = read(in_fd, in_buf + in_head, room);
+  if (r > 0) in_head += (size_t)r;
+  else if (r == 0 && !pty_mode) in_eof = 1;
+  else if (r < 0 && errno != EAGAIN && errno != EINTR && errno != EIO) die("read: %s", strerror(errno));
+}
+
+/* One byte per byte-time, like a real 115200 baud line. */
+static avr_cycle_count_t send_next_byte(avr_t *a, avr_cycle_count_t when, void *param) {
+  if (in_tail == in_head) read_input();
+  if (in_tail < in_head && !uart_xoff) {
+    uint8_t c = in_buf[in_tail++];
+    bytes_in++;
+    track_sent_byte(c);
+    avr_raise_irq(uart_in_irq, c);
+  }
+  return when + byte_cycles;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Markers: writes to GPIOR0 */
+
+static void on_marker(struct avr_t *a, avr_io_addr_t addr, uint8_t v, void *param) {
+  a->data[addr] = v;
+  if (!markers[v]) {
+    markers[v] = calloc(1, sizeof *markers[v]);
+    if (!markers[v]) die("out of memory");
+  }
+  if (markers[v]->stamps < MAX_MARKER_STAMPS) {
+    markers[v]->cycle[markers[v]->stamps] = a->cycle;
+    markers[v]->isr_cycles[markers[v]->stamps] = isr_cycles_total;
+    markers[v]->stamps++;
+  }
+  markers[v]->count++;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* EEPROM */
+
+static void eeprom_load(void) {
+  uint8_t data[EEPROM_BYTES];
+  memset(data, 0xff, sizeof data);
+  FILE *f = fopen(eeprom_file, "rb");
+  if (f) {
+    size_t n = fread(data, 1, sizeof data, f);
+    (void)n; /* a short file keeps the rest erased, like a fresh chip */
+    fclose(f);
+  }
+  avr_eeprom_desc_t d = {.ee = data, .offset = 0, .size = EEPROM_BYTES};
+  avr_ioctl(avr, AVR_IOCTL_EEPROM_SET, &d); /* returns -1 even on success in simavr 1.6 */
+}
+
+static void eeprom_save(void) {
+  avr_eeprom_desc_t d = {.ee = NULL, .offset = 0, .size = EEPROM_BYTES};
+  avr_ioctl(avr, AVR_IOCTL_EEPROM_GET, &d);
+  if (!d.ee) return;
+  char tmp[4096];
+  snprintf(tmp, sizeof tmp, "%s.tmp", eeprom_file);
+  FILE *f = fopen(tmp, "wb");
+  if (!f) die("cannot write %s: %s", tmp, strerror(errno));
+  fwrite(d.ee, 1, EEPROM_BYTES, f);
+  fclose(f);
+  rename(tmp, eeprom_file);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Report */
+
+static const char *VIOLATION_NAMES[] = {"pulseHigh", "pulseLow", "dirSetup", "stepWhileDisabled", "frameCollision", "bedCrash"};
+
+static void write_report(const char *reason, int code) {
+  if (!report_file) return;
+  FILE *f = fopen(report_file, "w");
+  if (!f) die("cannot write %s: %s", report_file, strerror(errno));
+  fprintf(f, "{\n  \"exit\": \"%s\",\n  \"exitCode\": %d,\n  \"cycles\": %llu,\n  \"fcpu\": %u,\n", reason, code, (unsigned long long)avr->cycle, cfg.fcpu);
+  fprintf(f, "  \"serial\": {\"bytesIn\": %llu, \"bytesOut\": %llu, \"oksExpected\": %llu, \"oks\": %llu},\n", (unsigned long long)bytes_in,
+          (unsigned long long)bytes_out, (unsigned long long)oks_expected, (unsigned long long)oks_seen);
+  fprintf(f, "  \"axes\": {");
+  for (int a = 0; a < AXES; a++) {
+    fprintf(f, "%s\"%s\": {\"steps\": %d, \"stepsTotal\": %d, \"mm\": %.6f}", a ? ", " : "", cfg.axis[a].name[0] ? cfg.axis[a].name : "?",
+            (int)Z_printerZ_stepsMoved(&model, a), (int)Z_printerZ_stepsTotal(&model, a), Z_printerZ_position(&model, a));
+  }
+  fprintf(f, "},\n  \"violations\": {");
+  for (int k = 0; k < 6; k++) {
+    fprintf(f, "%s\"%s\": {\"count\": %d, \"firstNs\": %.0f, \"axis\": %d}", k ? ", " : "", VIOLATION_NAMES[k], (int)Z_printerZ_violations(&model, k),
+            Z_printerZ_violationFirstTimeNs(&model, k), (int)Z_printerZ_violationFirstAxis(&model, k));
+  }
+  fprintf(f, "},\n  \"stepIsr\": {\"calls\": %llu, \"cycles\": %llu, \"min\": %llu, \"max\": %llu},\n", (unsigned long long)isr_calls,
+          (unsigned long long)isr_cycles_total, (unsigned long long)(isr_calls ? isr_cycles_min : 0), (unsigned long long)isr_cycles_max);
+  fprintf(f, "  \"sram\": {\"start\": %d, \"bytes\": [", dump_start);
+  for (int i = 0; i < dump_len && dump_start + i <= avr->ramend; i++) fprintf(f, "%s%u", i ? "," : "", avr->data[dump_start + i]);
+  fprintf(f, "]},\n");
+  fprintf(f, "  \"inputs\": %u,\n  \"markers\": {", (unsigned)(inputs_now == 0xff ? 0 : inputs_now));
+  int first = 1;
+  for (int id = 0; id < MAX_MARKER_IDS; id++) {
+    if (!markers[id]) continue;
+    fprintf(f, "%s\n    \"%d\": {\"count\": %u, \"cycles\": [", first ? "" : ",", id, markers[id]->count);
+    for (uint32_t i = 0; i < markers[id]->stamps; i++) fprintf(f, "%s%llu", i ? "," : "", (unsigned long long)markers[id]->cycle[i]);
+    fprintf(f, "], \"isrCycles\": [");
+    for (uint32_t i = 0; i < markers[id]->stamps; i++) fprintf(f, "%s%llu", i ? "," : "", (unsigned long long)markers[id]->isr_cycles[i]);
+    fprintf(f, "]}");
+    first = 0;
+  }
+  fprintf(f, "\n  }\n}\n");
+  fclose(f);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+
+static void on_signal(int sig) { stop_requested = 1; }
+
+static void usage(void) {
+  fprintf(stderr,
+          "usage: plumbsim --hex FILE --config FILE [--config FILE...] [--eeprom FILE] [--pty PATH]\n"
+          "                [--realtime] [--report FILE] [--trace-steps FILE] [--timeout SECONDS]\n"
+          "                [--max-seconds SECONDS] [--settle-ms MS] [--keep-running] [--dump-sram START:LEN]\n");
+  exit(1);
+}
+
+static void sleep_ns(long ns) {
+  struct timespec ts = {ns / 1000000000L, ns % 1000000000L};
+  nanosleep(&ts, NULL);
+}
+
+static double now_s(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+static void no_sleep(avr_t *a, avr_cycle_count_t how_long) { (void)a; (void)how_long; }
+
+int main(int argc, char **argv) {
+  const char *hex = NULL, *pty_path = NULL;
+  double timeout_s = 10, max_s = 0, settle_ms = 20;
+  int keep_running = 0;
+  for (int i = 1; i < argc; i++) {
+    const char *a = argv[i];
+    const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+    if (!strcmp(a, "--hex") && v) hex = v, i++;
+    else if (!strcmp(a, "--config") && v) read_config(v), i++;
+    else if (!strcmp(a, "--eeprom") && v) eeprom_file = v, i++;
+    else if (!strcmp(a, "--pty") && v) pty_path = v, i++;
+    else if (!strcmp(a, "--report") && v) report_file = v, i++;
+    else if (!strcmp(a, "--trace-steps") && v) {
+      trace = fopen(v, "w");
+      if (!trace) die("cannot write %s", v);
+      i++;
+    } else if (!strcmp(a, "--timeout") && v) timeout_s = atof(v), i++;
+    else if (!strcmp(a, "--max-seconds") && v) max_s = atof(v), i++;
+    else if (!strcmp(a, "--settle-ms") && v) settle_ms = atof(v), i++;
+    else if (!strcmp(a, "--dump-sram") && v) {
+      if (sscanf(v, "%i:%i", &dump_start, &dump_len) != 2) die("--dump-sram takes START:LENGTH (data-space address)");
+      i++;
+    } else if (!strcmp(a, "--realtime")) realtime = 1;
+    else if (!strcmp(a, "--keep-running")) keep_running = 1;
+    else usage();
+  }
+  if (!hex) usage();
+
+  wasm_rt_init();
+  Z_printer_init_module();
+  Z_printer_instantiate(&model);
+  Z_printerZ_reset(&model);
+  for (int a = 0; a < AXES; a++) {
+    double spm = cfg.axis[a].steps_per_mm > 0 ? cfg.axis[a].steps_per_mm : 100;
+    double fmin = cfg.axis[a].frame_min, fmax = cfg.axis[a].frame_max;
+    if (fmin == 0 && fmax == 0) fmin = -1e9, fmax = 1e9;
+    Z_printerZ_setAxis(&model, a, spm, cfg.axis[a].start_mm, cfg.axis[a].endstop_mm, fmin, fmax);
+  }
+  Z_printerZ_setPulseLimits(&model, cfg.pulse_high_ns, cfg.pulse_low_ns, cfg.dir_setup_ns);
+  Z_printerZ_setProbe(&model, cfg.probe_x, cfg.probe_y, cfg.probe_trigger);
+  Z_printerZ_setBedPlane(&model, cfg.bed_z0, cfg.bed_sx, cfg.bed_sy);
+
+  avr = avr_make_mcu_by_name("atmega2560");
+  if (!avr) die("simavr has no atmega2560");
+  avr_init(avr);
+  avr->frequency = cfg.fcpu;
+  avr->sleep = no_sleep;
+  avr->log = LOG_ERROR;
+
+  ihex_chunk_p chunks = NULL;
+  int nchunks = read_ihex_chunks(hex, &chunks);
+  if (nchunks <= 0) die("cannot read %s", hex);
+  for (int i = 0; i < nchunks; i++) {
+    if (chunks[i].baseaddr < 0x800000) avr_loadcode(avr, chunks[i].data, chunks[i].size, chunks[i].baseaddr);
+  }
+  if (eeprom_file) eeprom_load();
+
+  /* serial */
+  uint32_t flags = 0;
+  avr_ioctl(avr, AVR_IOCTL_UART_GET_FLAGS('0'), &flags);
+  flags &= ~(AVR_UART_FLAG_POLL_SLEEP | AVR_UART_FLAG_STDIO);
+  avr_ioctl(avr, AVR_IOCTL_UART_SET_FLAGS('0'), &flags);
+  uart_in_irq = avr_io_getirq(avr, AVR_IOCTL_UART_GETIRQ('0'), UART_IRQ_INPUT);
+  avr_irq_register_notify(avr_io_getirq(avr, AVR_IOCTL_UART_GETIRQ('0'), UART_IRQ_OUTPUT), on_uart_output, NULL);
+  avr_irq_register_notify(avr_io_getirq(avr, AVR_IOCTL_UART_GETIRQ('0'), UART_IRQ_OUT_XON), on_xon, NULL);
+  avr_irq_register_notify(avr_io_getirq(avr, AVR_IOCTL_UART_GETIRQ('0'), UART_IRQ_OUT_XOFF), on_xoff, NULL);
+  byte_cycles = (avr_cycle_count_t)((double)cfg.fcpu * 10.0 / cfg.baud + 0.5); /* 8N1: 10 bit times */
+
+  if (pty_path) {
+    int master, slave;
+    char name[256];
+    if (openpty(&master, &slave, name, NULL, NULL) < 0) die("openpty: %s", strerror(errno));
+    struct termios tio;
+    tcgetattr(slave, &tio);
+    cfmakeraw(&tio);
+    tcsetattr(slave, TCSANOW, &tio);
+    fcntl(master, F_SETFL, fcntl(master, F_GETFL) | O_NONBLOCK);
+    unlink(pty_path);
+    if (symlink(name, pty_path) < 0) die("symlink %s -> %s: %s", pty_path, name, strerror(errno));
+    in_fd = out_fd = master;
+    pty_mode = 1;
+    keep_running = 1;
+    fprintf(stderr, "plumbsim: serial port on %s (%s)\n", pty_path, name);
+  } else {
+    stdin_flags = fcntl(0, F_GETFL);
+    fcntl(0, F_SETFL, stdin_flags | O_NONBLOCK);
+  }
+
+  /* pins */
+  for (int a = 0; a < AXES; a++) {
+    if (!cfg.axis[a].step.port) continue;
+    avr_irq_register_notify(avr_io_getirq(avr, AVR_IOCTL_IOPORT_GETIRQ(cfg.axis[a].step.port), cfg.axis[a].step.bit), on_step, (void *)(intptr_t)a);
+    avr_irq_register_notify(avr_io_getirq(avr, AVR_IOCTL_IOPORT_GETIRQ(cfg.axis[a].dir.port), cfg.axis[a].dir.bit), on_dir, (void *)(intptr_t)a);
+    avr_irq_register_notify(avr_io_getirq(avr, AVR_IOCTL_IOPORT_GETIRQ(cfg.axis[a].enable.port), cfg.axis[a].enable.bit), on_enable, (void *)(intptr_t)a);
+    enable_level[a] = cfg.axis[a].enable_active_low; /* pulled to "off" until the firmware drives it */
+    /* dir pin low at reset: positive unless inverted */
+    Z_printerZ_dirEdge(&model, a, 0 ^ cfg.axis[a].invert_dir, -1e12);
+  }
+  update_inputs();
+  avr_register_io_write(avr, GPIOR0_ADDR, on_marker, NULL);
+  avr_cycle_timer_register(avr, byte_cycles, send_next_byte, NULL);
+
+  signal(SIGINT, on_signal);
+  signal(SIGTERM, on_signal);
+  signal(SIGPIPE, SIG_IGN);
+
+  const char *reason = "done";
+  int code = 0;
+  double wall0 = now_s();
+  avr_cycle_count_t timeout_cycles = (avr_cycle_count_t)(timeout_s * cfg.fcpu);
+  avr_cycle_count_t settle_cycles = (avr_cycle_count_t)(settle_ms * 1e-3 * cfg.fcpu);
+  avr_cycle_count_t max_cycles = max_s > 0 ? (avr_cycle_count_t)(max_s * cfg.fcpu) : 0;
+  avr_cycle_count_t next_check = 0;
+  uint16_t reti_lo = OPCODE_RETI & 0xff, reti_hi = OPCODE_RETI >> 8;
+
+  for (;;) {
+    avr_flashaddr_t pc = avr->pc;
+    int was_reti = in_step_isr && avr->flash[pc] == reti_lo && avr->flash[pc + 1] == reti_hi;
+    int state = avr_run(avr);
+    if (avr->pc == TIMER1_COMPA_VECTOR_BYTE && !in_step_isr) {
+      in_step_isr = 1;
+      isr_start = avr->cycle;
+    } else if (was_reti) {
+      uint64_t c = avr->cycle - isr_start;
+      in_step_isr = 0;
+      isr_calls++;
+      isr_cycles_total += c;
+      if (c > isr_cycles_max) isr_cycles_max = c;
+      if (c < isr_cycles_min) isr_cycles_min = c;
+    }
+    if (state == cpu_Done || state == cpu_Crashed) {
+      reason = state == cpu_Done ? "halted" : "crashed";
+      code = 2;
+      break;
+    }
+    if (avr->cycle < next_check) continue;
+    next_check = avr->cycle + 1600; /* 0.1 ms */
+    if (pty_mode) {
+      read_input();
+      flush_output();
+    }
+    if (stop_requested) {
+      reason = "stopped";
+      break;
+    }
+    if (realtime) {
+      double sim_s = (double)avr->cycle / cfg.fcpu;
+      double ahead = sim_s - (now_s() - wall0);
+      if (ahead > 0.002) sleep_ns((long)(ahead * 1e9));
+    }
+    if (max_cycles && avr->cycle >= max_cycles) {
+      reason = "time limit";
+      code = 4;
+      break;
+    }
+    if (!keep_running && in_eof && in_tail == in_head) {
+      if (oks_seen >= oks_expected) {
+        if (avr->cycle - (oks_expected ? last_ok_cycle : 0) >= settle_cycles && avr->cycle - last_output_cycle >= settle_cycles) break;
+      } else if (avr->cycle - last_output_cycle > timeout_cycles) {
+        reason = "no answer";
+        code = 3;
+        fprintf(stderr, "plumbsim: the firmware stopped answering: %llu of %llu commands got their ok\n", (unsigned long long)oks_seen,
+                (unsigned long long)oks_expected);
+        break;
+      }
+    }
+  }
+  flush_output();
+  if (out_line_len && !pty_mode) { /* an unterminated last line, e.g. before a halt */
+  }
+  if (code == 2) fprintf(stderr, "plumbsim: firmware %s at cycle %llu\n", reason, (unsigned long long)avr->cycle);
+  if (stdin_flags >= 0) fcntl(0, F_SETFL, stdin_flags);
+  if (eeprom_file) eeprom_save();
+  if (trace) fclose(trace);
+  write_report(reason, code);
+  if (pty_path) unlink(pty_path);
+  return code;
+}

@@ -1,0 +1,102 @@
+// Run the real firmware image in the simulated printer from code (tests, benchmarks).
+
+import { spawn } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { boardBuildDir, DEFAULT_BOARD } from "../build/paths.ts";
+import { SIM_BINARY } from "./build.ts";
+import { harnessConfig, type Scenario } from "./config.ts";
+
+export interface SimOptions {
+  board?: string;
+  /** Bytes sent to the serial port, paced at 115200 baud. */
+  input?: string | Buffer;
+  /** EEPROM file (read at start, written at exit); default: a fresh erased EEPROM. */
+  eeprom?: string;
+  scenario?: Scenario;
+  /** Another image than build/<board>/firmware.hex (test fixtures). */
+  hex?: string;
+  /** Simulated seconds without output before giving up while commands wait for "ok". */
+  timeoutSeconds?: number;
+  /** Hard limit of simulated seconds. */
+  maxSeconds?: number;
+  traceSteps?: boolean;
+  extraArgs?: string[];
+}
+
+export interface SimReport {
+  exit: string;
+  exitCode: number;
+  cycles: number;
+  fcpu: number;
+  serial: { bytesIn: number; bytesOut: number; oksExpected: number; oks: number };
+  axes: Record<string, { steps: number; stepsTotal: number; mm: number }>;
+  violations: Record<string, { count: number; firstNs: number; axis: number }>;
+  stepIsr: { calls: number; cycles: number; min: number; max: number };
+  inputs: number;
+  /** Data-space bytes asked for with --dump-sram. */
+  sram: { start: number; bytes: number[] };
+  markers: Record<string, { count: number; cycles: number[]; isrCycles: number[] }>;
+}
+
+export interface StepEvent {
+  cycle: number;
+  axis: number;
+  position: number;
+}
+
+export interface SimResult {
+  stdout: string;
+  stderr: string;
+  exitCode: number;
+  report: SimReport;
+  steps?: StepEvent[];
+}
+
+export function runSim(opts: SimOptions = {}): Promise<SimResult> {
+  const board = opts.board ?? DEFAULT_BOARD;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "plumbsim-"));
+  const config = path.join(dir, "sim.cfg");
+  fs.writeFileSync(config, harnessConfig(board, opts.scenario));
+  const reportFile = path.join(dir, "report.json");
+  const traceFile = path.join(dir, "steps.txt");
+  const hex = opts.hex ?? path.join(boardBuildDir(board), "firmware.hex");
+  const args = ["--hex", hex, "--config", config, "--report", reportFile];
+  if (opts.eeprom) args.push("--eeprom", opts.eeprom);
+  if (opts.timeoutSeconds !== undefined) args.push("--timeout", String(opts.timeoutSeconds));
+  if (opts.maxSeconds !== undefined) args.push("--max-seconds", String(opts.maxSeconds));
+  if (opts.traceSteps) args.push("--trace-steps", traceFile);
+  if (opts.extraArgs) args.push(...opts.extraArgs);
+  return new Promise((resolve, reject) => {
+    const child = spawn(SIM_BINARY, args, { stdio: ["pipe", "pipe", "pipe"] });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on("data", (b: Buffer) => out.push(b));
+    child.stderr.on("data", (b: Buffer) => err.push(b));
+    child.on("error", reject);
+    child.on("close", (code) => {
+      try {
+        const report = JSON.parse(fs.readFileSync(reportFile, "utf8")) as SimReport;
+        const steps = opts.traceSteps ? parseTrace(fs.readFileSync(traceFile, "utf8")) : undefined;
+        resolve({ stdout: Buffer.concat(out).toString("latin1"), stderr: Buffer.concat(err).toString(), exitCode: code ?? -1, report, steps });
+      } catch (e) {
+        reject(new Error(`plumbsim exited ${code} without a report: ${Buffer.concat(err).toString()}`));
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    });
+    child.stdin.on("error", () => {});
+    child.stdin.end(opts.input ?? "");
+  });
+}
+
+function parseTrace(text: string): StepEvent[] {
+  const events: StepEvent[] = [];
+  for (const line of text.split("\n")) {
+    if (!line) continue;
+    const [c, a, p] = line.split(" ");
+    events.push({ cycle: Number(c), axis: Number(a), position: Number(p) });
+  }
+  return events;
+}
