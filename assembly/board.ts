@@ -63,8 +63,12 @@ export const enum BoardKey {
   /** i32: step pulse timing the drivers need, ns. */
   MinPulseNs = 45,
   DirSetupNs = 46,
+  /** Text: the slicer model names this board serves, space separated, own model first ("MK2 MK2S"). */
+  Models = 47,
+  /** f32: the nozzle fitted, mm. */
+  NozzleDiameter = 48,
   /** Number of keys; the table has exactly this many words. */
-  Count = 47,
+  Count = 49,
 }
 
 export function boardI32(key: BoardKey): i32 {

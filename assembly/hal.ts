@@ -7,8 +7,8 @@
 // Serial (USART0, interrupt-driven ring buffers in C).
 /** Next received byte, or -1 when the receive ring is empty. */
 @external("hal", "serialRead") export declare function serialRead(): i32;
-/** Queue one byte for transmission; waits while the transmit ring is full. */
-@external("hal", "serialWrite") export declare function serialWrite(byte: u32): void;
+/** Queue one byte for transmission: 1, or 0 when the transmit ring is full (nothing written). */
+@external("hal", "serialWrite") export declare function serialWrite(byte: u32): u32;
 /** Bytes the receive ring holds (used to keep reading whole lines while busy). */
 @external("hal", "serialAvailable") export declare function serialAvailable(): u32;
 

@@ -1,26 +1,44 @@
 // Plumb firmware module: the entry points the HAL calls.
 //
 //   setup()       once after reset, with interrupts running
-//   loop()        forever from the main loop; every call returns quickly
-//   stepperIsr()  from the step timer interrupt (see motion/stepper.ts for the returned word)
+//   loop()        forever from the main loop; every call returns quickly unless a command
+//                 blocks (homing, M400...), which then keeps serving through system/idle.ts
+//   stepperIsr()  from the step timer interrupt (motion/stepper.ts explains the returned word)
+//
+// Data flow: serial bytes -> serial/receiver (lines, checksums) -> gcode/queue ->
+// gcode/executor -> gcode/dispatch -> handlers -> motion/planner -> motion/stepper -> HAL ports.
 
 import * as hal from "./hal";
 import * as out from "./serial/out";
 import { rom } from "./rom";
 import { BoardKey, boardText } from "./board";
 import { FIRMWARE_NAME, FIRMWARE_VERSION } from "./version";
+import * as settings from "./settings/store";
+import { LoadResult } from "./settings/store";
+import { reportLoadFailure } from "./settings/messages";
+import { initAxes } from "./motion/axes";
+import { initStepper, isr } from "./motion/stepper";
+import { initMotion } from "./motion/motion";
+import { idle } from "./system/idle";
+import { runNext } from "./gcode/executor";
 
 export function setup(): void {
+  initAxes();
+  initStepper();
   printBanner();
+  settings.loadDefaults();
+  const r = settings.loadFromEeprom();
+  if (r != LoadResult.Ok) reportLoadFailure(r, true);
+  initMotion();
 }
 
 export function loop(): void {
-  hal.watchdogReset();
+  idle();
+  runNext();
 }
 
-/** Step timer interrupt: no motion yet, so ask to be called again in 32 ms. */
 export function stepperIsr(): u32 {
-  return <u32>0xffff << 16;
+  return isr();
 }
 
 /** End of the static data the module uses; the build sizes linear memory to it. */

@@ -25,7 +25,7 @@ typedef double f64;
 
 /* BEGIN HAL IMPORTS */
 u32 hal_serialRead(void);
-void hal_serialWrite(u32 byte);
+u32 hal_serialWrite(u32 byte);
 u32 hal_serialAvailable(void);
 u32 hal_millis(void);
 u32 hal_romByte(u32 addr);

@@ -91,8 +91,15 @@ u32 hal_romByte(u32 addr) {
   return pgm_read_byte(&rom_text[(uint16_t)addr]);
 }
 
+/* The firmware calls this from every pass of its loops. One WDR per 32 ms is plenty for a 4 s
+   watchdog, and spares simavr a peripheral scan per call (its WDR is that slow). */
 void hal_watchdogReset(void) {
-  wdt_reset();
+  static uint8_t last;
+  uint8_t now = (uint8_t)(hal_millis() >> 5);
+  if (now != last) {
+    last = now;
+    wdt_reset();
+  }
 }
 
 static void stop_everything(void) {

@@ -4,7 +4,8 @@
  * RX: 256 bytes, filled by the receive interrupt, drained by the firmware's main loop. A host
  * that streams ahead of its "ok"s can fill it while the firmware is busy; when full, further
  * bytes are dropped and counted (the line protocol's checksums then ask for a resend).
- * TX: 128 bytes, drained by the data-register-empty interrupt. hal_serialWrite waits for room.
+ * TX: 128 bytes, drained by the data-register-empty interrupt. hal_serialWrite never waits: it
+ * returns 0 when the ring is full and the firmware retries while it services motion.
  */
 #include <avr/interrupt.h>
 #include <avr/io.h>
@@ -66,18 +67,14 @@ u32 hal_serialAvailable(void) {
   return (uint8_t)(rx_head - rx_tail);
 }
 
-void hal_serialWrite(u32 byte) {
+/* Non-blocking: the firmware keeps the step interrupt fed while it waits for room. */
+u32 hal_serialWrite(u32 byte) {
   uint8_t next = (uint8_t)((tx_head + 1) & TX_MASK);
-  while (next == tx_tail) {
-    /* Full: the UDRE interrupt drains it. If interrupts are off, drain it here. */
-    if (!(SREG & _BV(SREG_I)) && (UCSR0A & _BV(UDRE0))) {
-      UDR0 = tx_buf[tx_tail];
-      tx_tail = (uint8_t)((tx_tail + 1) & TX_MASK);
-    }
-  }
+  if (next == tx_tail) return 0;
   tx_buf[tx_head] = (uint8_t)byte;
   tx_head = next;
   UCSR0B |= _BV(UDRIE0);
+  return 1;
 }
 
 /* For the trap and halt paths, with interrupts off: empty the ring, then write directly. */

@@ -20,8 +20,11 @@ const IMPORT_NS = 2_000;
 const TIMER_TICK_NS = 500; // Timer1 at 2 MHz
 const STEP_IDLE = 0xffff;
 const STEP_MIN_GAP_TICKS = 24;
+/** Events of one group follow each other about this closely in hal/avr/main.c's loop. */
+const BURST_NS = 4000;
 const BYTE_NS = Math.round(10e9 / 115200);
 const RX_SIZE = 255;
+const TX_SIZE = 127;
 
 /** Thrown through the module when the firmware halts or traps; caught by HostPrinter. */
 export class FirmwareStopped extends Error {
@@ -85,6 +88,8 @@ export class HostPrinter {
   private words!: Uint32Array;
   private rom!: Uint8Array;
   private rx: number[] = [];
+  private txQueued = 0;
+  private nextTxNs = 0;
   private pendingInput: number[] = [];
   private nextByteNs = 0;
   private nextTickNs = Number.POSITIVE_INFINITY;
@@ -155,7 +160,15 @@ export class HostPrinter {
         return this.rx.length ? this.rx.shift()! : -1;
       },
       serialWrite: (byte: number) => {
+        // The transmit ring drains at the baud rate; when full, the firmware must wait.
+        if (this.txQueued >= TX_SIZE) {
+          this.advance(IMPORT_NS);
+          return 0;
+        }
+        if (this.txQueued === 0) this.nextTxNs = this.nowNs + BYTE_NS;
+        this.txQueued++;
         this.output += String.fromCharCode(byte & 0xff);
+        return 1;
       },
       serialAvailable: () => {
         this.advance(IMPORT_NS);
@@ -220,10 +233,28 @@ export class HostPrinter {
     }
   }
 
-  /** Sends lines and runs until each has had its "ok". */
+  /**
+   * Sends lines the way hosts do, one line in flight: each line goes out once the previous one
+   * has had its "ok". Returns everything printed meanwhile.
+   */
   command(lines: string, maxMs = 60_000): string {
     const before = this.output.length;
-    const expected = lines.split("\n").filter((l) => l.replace(/;.*$/, "").replace(/\([^)]*\)/g, "").trim()).length;
+    for (const line of lines.split("\n")) {
+      if (!isCommandLine(line)) {
+        this.send(line + "\n");
+        continue;
+      }
+      const start = this.output.length;
+      this.send(line + "\n");
+      this.runUntil((o) => countOks(o.slice(start)) >= 1, maxMs);
+    }
+    return this.output.slice(before);
+  }
+
+  /** Sends all lines at once (a host streaming ahead) and runs until each has had its "ok". */
+  stream(lines: string, maxMs = 60_000): string {
+    const before = this.output.length;
+    const expected = lines.split("\n").filter(isCommandLine).length;
     this.send(lines.endsWith("\n") ? lines : lines + "\n");
     this.runUntil((o) => countOks(o.slice(before)) >= expected, maxMs);
     return this.output.slice(before);
@@ -269,6 +300,10 @@ export class HostPrinter {
   /** Moves virtual time forward, delivering serial bytes and step interrupts that fall due. */
   private advance(ns: number): void {
     const target = this.nowNs + ns;
+    while (this.txQueued > 0 && this.nextTxNs <= target) {
+      this.txQueued--;
+      this.nextTxNs += BYTE_NS;
+    }
     for (;;) {
       const nextByte = this.pendingInput.length ? this.nextByteNs : Number.POSITIVE_INFINITY;
       const nextTick = this.inIsr ? Number.POSITIVE_INFINITY : this.nextTickNs;
@@ -311,11 +346,16 @@ export class HostPrinter {
       this.pendingSteps = word & 0xff;
       const interval = word >>> 16;
       this.stepperIdle = interval === STEP_IDLE;
-      this.nextTickNs = t + interval * TIMER_TICK_NS;
+      this.nextTickNs = t + (interval === 0 ? BURST_NS : interval * TIMER_TICK_NS);
     } finally {
       this.inIsr = false;
     }
   }
+}
+
+/** Lines that get an "ok": anything but blanks and comments. */
+export function isCommandLine(line: string): boolean {
+  return line.replace(/;.*$/, "").replace(/\([^)]*\)?/g, "").trim().length > 0;
 }
 
 export function countOks(text: string): number {

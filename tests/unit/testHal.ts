@@ -19,7 +19,7 @@ export function createTestHal() {
   };
   const imports = {
     serialRead: () => (state.input.length ? state.input.shift()! : -1),
-    serialWrite: (b: number) => void state.output.push(b & 0xff),
+    serialWrite: (b: number) => (state.output.push(b & 0xff), 1),
     serialAvailable: () => state.input.length,
     millis: () => state.millis >>> 0,
     romByte: (a: number) => (a >>> 0 < tables.rom.length ? tables.rom[a >>> 0] : 0),

@@ -5,12 +5,11 @@ import asc from "assemblyscript/asc";
 import fs from "node:fs";
 import path from "node:path";
 import { run } from "../build/exec.ts";
-import { ROOT, SIM_DIR } from "../build/paths.ts";
+import { ROOT, SIM_DIR, SIM_BINARY, MODEL_WASM } from "../build/paths.ts";
 
 const MODEL_SRC = path.join(ROOT, "tools", "sim", "model", "printer.ts");
 const HARNESS_SRC = path.join(ROOT, "tools", "sim", "harness.c");
-export const SIM_BINARY = path.join(SIM_DIR, "plumbsim");
-export const MODEL_WASM = path.join(SIM_DIR, "printer.wasm");
+export { SIM_BINARY, MODEL_WASM };
 const WASM_RT_DIR = "/usr/share/wabt/wasm2c";
 
 function newerThan(out: string, inputs: string[]): boolean {

@@ -11,8 +11,7 @@ import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { boardBuildDir, DEFAULT_BOARD } from "../build/paths.ts";
-import { SIM_BINARY } from "./build.ts";
+import { boardBuildDir, DEFAULT_BOARD, SIM_BINARY } from "../build/paths.ts";
 import { harnessConfig, loadScenario } from "./config.ts";
 
 function main(): void {

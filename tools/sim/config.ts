@@ -15,6 +15,9 @@ export interface Scenario {
   probeTriggerMm?: number;
   /** How far a carriage can go past its min endstop before it hits the frame, mm. */
   endstopOvertravelMm?: number;
+  /** Faults: switches that never close, a probe that never switches. */
+  deadEndstops?: ("x" | "y")[];
+  deadProbe?: boolean;
 }
 
 export const DEFAULT_START = { x: 100, y: 100, z: 20 };
@@ -37,7 +40,8 @@ export function mechanics(board: Board, scenario: Scenario = {}): Mechanics[] {
     const spm = board.motion.stepsPerMm[a];
     if (a === "x" || a === "y") {
       const ax = board.axes[a];
-      return { axis: i, stepsPerMm: spm, startMm: start[a], endstopMm: ax.home, frameMinMm: ax.home - over, frameMaxMm: ax.max + 2 };
+      const dead = scenario.deadEndstops?.includes(a) ?? false;
+      return { axis: i, stepsPerMm: spm, startMm: start[a], endstopMm: dead ? -far : ax.home, frameMinMm: ax.home - over, frameMaxMm: ax.max + 2 };
     }
     if (a === "z") return { axis: i, stepsPerMm: spm, startMm: start.z, endstopMm: -far, frameMinMm: -far, frameMaxMm: board.axes.z.max + 2 };
     return { axis: i, stepsPerMm: spm, startMm: 0, endstopMm: -far, frameMinMm: -far, frameMaxMm: far };
@@ -45,6 +49,7 @@ export function mechanics(board: Board, scenario: Scenario = {}): Mechanics[] {
 }
 
 export function probeTrigger(board: Board, scenario: Scenario = {}): number {
+  if (scenario.deadProbe) return -1e9;
   return scenario.probeTriggerMm ?? -board.probe.offsetMm.z;
 }
 

@@ -27,6 +27,7 @@
 #include <sim_irq.h>
 #include <sim_cycle_timers.h>
 #include <avr_eeprom.h>
+#include <avr_extint.h>
 #include <avr_ioport.h>
 #include <avr_uart.h>
 
@@ -154,7 +155,13 @@ static Z_printer_instance_t model; /* the virtual printer, wasm2c output of prin
 static const char *eeprom_file;
 static const char *report_file;
 static int dump_start, dump_len; /* --dump-sram: data-space bytes copied into the report */
+static const char *profile_file;  /* --profile: where the program counter spends its cycles */
+static uint32_t *profile;         /* samples per flash word address */
+static int profile_marker = -1;   /* --profile-marker N: only while the last marker written was N */
+static int last_marker = -1;
+#define PROFILE_EVERY 64
 static FILE *trace;
+static FILE *isr_trace; /* --trace-isr: "start-cycle cycles" per step interrupt */
 static int realtime;
 static volatile sig_atomic_t stop_requested;
 
@@ -175,6 +182,9 @@ static char in_line[512];
 static size_t in_line_len;
 static int in_line_comment, in_line_paren;
 static uint64_t oks_expected, oks_seen;
+static int host_may_send;
+static int pace_by_ok;       /* --pace-by-ok: one command line in flight, like printcore */
+static int at_line_start = 1;
 static char out_line[512];
 static size_t out_line_len;
 static avr_cycle_count_t last_output_cycle, last_ok_cycle;
@@ -201,17 +211,25 @@ static double ns_of(avr_cycle_count_t c) { return (double)c * 1e9 / cfg.fcpu; }
 /* ------------------------------------------------------------------------------------------ */
 /* Model glue */
 
-static void update_inputs(void) {
-  uint8_t v = (uint8_t)Z_printerZ_inputs(&model);
-  if (v == inputs_now) return;
+static void drive_inputs(uint8_t v) {
   for (int i = 0; i < INPUTS; i++) {
     if (!cfg.input[i].pin.port) continue;
     int triggered = (v >> i) & 1;
-    if (inputs_now != 0xff && ((inputs_now >> i) & 1) == triggered) continue;
     int level = cfg.input[i].triggered_high ? triggered : !triggered;
     avr_raise_irq(avr_io_getirq(avr, AVR_IOCTL_IOPORT_GETIRQ(cfg.input[i].pin.port), cfg.input[i].pin.bit), level);
   }
   inputs_now = v;
+}
+
+static void update_inputs(void) {
+  uint8_t v = (uint8_t)Z_printerZ_inputs(&model);
+  if (v != inputs_now) drive_inputs(v);
+}
+
+/* simavr lets a PORT write (the firmware enabling a pull-up) change an input pin's level; a
+   real switch or sensor keeps driving it. Drive the inputs again (unchanged levels cost nothing). */
+static void resync_inputs(void) {
+  drive_inputs((uint8_t)Z_printerZ_inputs(&model));
 }
 
 static void on_step(struct avr_irq_t *irq, uint32_t value, void *param) {
@@ -271,6 +289,7 @@ static void on_uart_output(struct avr_irq_t *irq, uint32_t value, void *param) {
   if (out_pending_len == sizeof out_pending) flush_output();
   if (out_pending_len < sizeof out_pending) out_pending[out_pending_len++] = c;
   if (c == '\n') {
+    host_may_send = 1;
     out_line[out_line_len] = 0;
     if (out_line_len >= 2 && out_line[0] == 'o' && out_line[1] == 'k') {
       oks_seen++;
@@ -330,9 +349,13 @@ static void read_input(void) {
 
 /* One byte per byte-time, like a real 115200 baud line. */
 static avr_cycle_count_t send_next_byte(avr_t *a, avr_cycle_count_t when, void *param) {
+  if (!host_may_send) return when + byte_cycles; /* like a host, wait for the firmware's first line */
   if (in_tail == in_head) read_input();
+  /* A host in "one line in flight" mode sends the next line once the last one had its ok. */
+  if (pace_by_ok && at_line_start && oks_seen < oks_expected) return when + byte_cycles;
   if (in_tail < in_head && !uart_xoff) {
     uint8_t c = in_buf[in_tail++];
+    at_line_start = c == '\n';
     bytes_in++;
     track_sent_byte(c);
     avr_raise_irq(uart_in_irq, c);
@@ -345,6 +368,7 @@ static avr_cycle_count_t send_next_byte(avr_t *a, avr_cycle_count_t when, void *
 
 static void on_marker(struct avr_t *a, avr_io_addr_t addr, uint8_t v, void *param) {
   a->data[addr] = v;
+  last_marker = v;
   if (!markers[v]) {
     markers[v] = calloc(1, sizeof *markers[v]);
     if (!markers[v]) die("out of memory");
@@ -435,8 +459,9 @@ static void on_signal(int sig) { stop_requested = 1; }
 static void usage(void) {
   fprintf(stderr,
           "usage: plumbsim --hex FILE --config FILE [--config FILE...] [--eeprom FILE] [--pty PATH]\n"
-          "                [--realtime] [--report FILE] [--trace-steps FILE] [--timeout SECONDS]\n"
-          "                [--max-seconds SECONDS] [--settle-ms MS] [--keep-running] [--dump-sram START:LEN]\n");
+          "                [--realtime] [--report FILE] [--trace-steps FILE] [--trace-isr FILE] [--timeout SECONDS]\n"
+          "                [--max-seconds SECONDS] [--settle-ms MS] [--keep-running] [--dump-sram START:LEN]\n"
+          "                [--profile FILE] [--profile-marker ID] [--pace-by-ok]\n");
   exit(1);
 }
 
@@ -469,13 +494,24 @@ int main(int argc, char **argv) {
       trace = fopen(v, "w");
       if (!trace) die("cannot write %s", v);
       i++;
+    } else if (!strcmp(a, "--trace-isr") && v) {
+      isr_trace = fopen(v, "w");
+      if (!isr_trace) die("cannot write %s", v);
+      i++;
     } else if (!strcmp(a, "--timeout") && v) timeout_s = atof(v), i++;
     else if (!strcmp(a, "--max-seconds") && v) max_s = atof(v), i++;
     else if (!strcmp(a, "--settle-ms") && v) settle_ms = atof(v), i++;
     else if (!strcmp(a, "--dump-sram") && v) {
       if (sscanf(v, "%i:%i", &dump_start, &dump_len) != 2) die("--dump-sram takes START:LENGTH (data-space address)");
       i++;
-    } else if (!strcmp(a, "--realtime")) realtime = 1;
+    } else if (!strcmp(a, "--profile") && v) {
+      profile_file = v;
+      profile = calloc(0x20000, sizeof *profile);
+      if (!profile) die("out of memory");
+      i++;
+    } else if (!strcmp(a, "--profile-marker") && v) profile_marker = atoi(v), i++;
+    else if (!strcmp(a, "--realtime")) realtime = 1;
+    else if (!strcmp(a, "--pace-by-ok")) pace_by_ok = 1;
     else if (!strcmp(a, "--keep-running")) keep_running = 1;
     else usage();
   }
@@ -499,6 +535,9 @@ int main(int argc, char **argv) {
   if (!avr) die("simavr has no atmega2560");
   avr_init(avr);
   avr->frequency = cfg.fcpu;
+  /* simavr polls an INTn pin every cycle while it is low in level mode, interrupt enabled or
+     not; the heater outputs on PE4/PE5 sit low for hours. The firmware uses no INTn. */
+  for (int i = 0; i < EXTINT_COUNT; i++) avr_extint_set_strict_lvl_trig(avr, (uint8_t)i, 0);
   avr->sleep = no_sleep;
   avr->log = LOG_ERROR;
 
@@ -565,7 +604,7 @@ int main(int argc, char **argv) {
   avr_cycle_count_t timeout_cycles = (avr_cycle_count_t)(timeout_s * cfg.fcpu);
   avr_cycle_count_t settle_cycles = (avr_cycle_count_t)(settle_ms * 1e-3 * cfg.fcpu);
   avr_cycle_count_t max_cycles = max_s > 0 ? (avr_cycle_count_t)(max_s * cfg.fcpu) : 0;
-  avr_cycle_count_t next_check = 0;
+  avr_cycle_count_t next_check = 0, next_sample = 0;
   uint16_t reti_lo = OPCODE_RETI & 0xff, reti_hi = OPCODE_RETI >> 8;
 
   for (;;) {
@@ -582,14 +621,20 @@ int main(int argc, char **argv) {
       isr_cycles_total += c;
       if (c > isr_cycles_max) isr_cycles_max = c;
       if (c < isr_cycles_min) isr_cycles_min = c;
+      if (isr_trace) fprintf(isr_trace, "%llu %llu\n", (unsigned long long)isr_start, (unsigned long long)c);
     }
     if (state == cpu_Done || state == cpu_Crashed) {
       reason = state == cpu_Done ? "halted" : "crashed";
       code = 2;
       break;
     }
+    if (profile && avr->cycle >= next_sample) {
+      next_sample = avr->cycle + PROFILE_EVERY;
+      if (profile_marker < 0 || last_marker == profile_marker) profile[(avr->pc >> 1) & 0x1ffff]++;
+    }
     if (avr->cycle < next_check) continue;
     next_check = avr->cycle + 1600; /* 0.1 ms */
+    resync_inputs();
     if (pty_mode) {
       read_input();
       flush_output();
@@ -627,7 +672,16 @@ int main(int argc, char **argv) {
   if (stdin_flags >= 0) fcntl(0, F_SETFL, stdin_flags);
   if (eeprom_file) eeprom_save();
   if (trace) fclose(trace);
+  if (isr_trace) fclose(isr_trace);
   write_report(reason, code);
+  if (profile) {
+    FILE *f = fopen(profile_file, "w");
+    if (!f) die("cannot write %s", profile_file);
+    fprintf(f, "# byte-address samples (one per %d cycles)\n", PROFILE_EVERY);
+    for (uint32_t w = 0; w < 0x20000; w++)
+      if (profile[w]) fprintf(f, "%u %u\n", w * 2, profile[w]);
+    fclose(f);
+  }
   if (pty_path) unlink(pty_path);
   return code;
 }

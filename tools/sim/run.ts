@@ -4,14 +4,16 @@ import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { boardBuildDir, DEFAULT_BOARD } from "../build/paths.ts";
-import { SIM_BINARY } from "./build.ts";
+import { boardBuildDir, DEFAULT_BOARD, SIM_BINARY } from "../build/paths.ts";
 import { harnessConfig, type Scenario } from "./config.ts";
 
 export interface SimOptions {
   board?: string;
   /** Bytes sent to the serial port, paced at 115200 baud. */
   input?: string | Buffer;
+  /** Send each line only after every earlier command had its "ok", as hosts do when printing
+   * (with no host latency). Without it the input streams as fast as the line allows. */
+  paceByOk?: boolean;
   /** EEPROM file (read at start, written at exit); default: a fresh erased EEPROM. */
   eeprom?: string;
   scenario?: Scenario;
@@ -22,6 +24,8 @@ export interface SimOptions {
   /** Hard limit of simulated seconds. */
   maxSeconds?: number;
   traceSteps?: boolean;
+  /** Record every step interrupt: when it started and how many cycles it took. */
+  traceIsr?: boolean;
   extraArgs?: string[];
 }
 
@@ -46,12 +50,18 @@ export interface StepEvent {
   position: number;
 }
 
+export interface IsrCall {
+  start: number;
+  cycles: number;
+}
+
 export interface SimResult {
   stdout: string;
   stderr: string;
   exitCode: number;
   report: SimReport;
   steps?: StepEvent[];
+  isr?: IsrCall[];
 }
 
 export function runSim(opts: SimOptions = {}): Promise<SimResult> {
@@ -61,12 +71,15 @@ export function runSim(opts: SimOptions = {}): Promise<SimResult> {
   fs.writeFileSync(config, harnessConfig(board, opts.scenario));
   const reportFile = path.join(dir, "report.json");
   const traceFile = path.join(dir, "steps.txt");
+  const isrFile = path.join(dir, "isr.txt");
   const hex = opts.hex ?? path.join(boardBuildDir(board), "firmware.hex");
   const args = ["--hex", hex, "--config", config, "--report", reportFile];
   if (opts.eeprom) args.push("--eeprom", opts.eeprom);
   if (opts.timeoutSeconds !== undefined) args.push("--timeout", String(opts.timeoutSeconds));
   if (opts.maxSeconds !== undefined) args.push("--max-seconds", String(opts.maxSeconds));
+  if (opts.paceByOk) args.push("--pace-by-ok");
   if (opts.traceSteps) args.push("--trace-steps", traceFile);
+  if (opts.traceIsr) args.push("--trace-isr", isrFile);
   if (opts.extraArgs) args.push(...opts.extraArgs);
   return new Promise((resolve, reject) => {
     const child = spawn(SIM_BINARY, args, { stdio: ["pipe", "pipe", "pipe"] });
@@ -79,7 +92,8 @@ export function runSim(opts: SimOptions = {}): Promise<SimResult> {
       try {
         const report = JSON.parse(fs.readFileSync(reportFile, "utf8")) as SimReport;
         const steps = opts.traceSteps ? parseTrace(fs.readFileSync(traceFile, "utf8")) : undefined;
-        resolve({ stdout: Buffer.concat(out).toString("latin1"), stderr: Buffer.concat(err).toString(), exitCode: code ?? -1, report, steps });
+        const isr = opts.traceIsr ? parseIsrTrace(fs.readFileSync(isrFile, "utf8")) : undefined;
+        resolve({ stdout: Buffer.concat(out).toString("latin1"), stderr: Buffer.concat(err).toString(), exitCode: code ?? -1, report, steps, isr });
       } catch (e) {
         reject(new Error(`plumbsim exited ${code} without a report: ${Buffer.concat(err).toString()}`));
       } finally {
@@ -91,7 +105,17 @@ export function runSim(opts: SimOptions = {}): Promise<SimResult> {
   });
 }
 
-function parseTrace(text: string): StepEvent[] {
+function parseIsrTrace(text: string): IsrCall[] {
+  const calls: IsrCall[] = [];
+  for (const line of text.split("\n")) {
+    if (!line) continue;
+    const sp = line.indexOf(" ");
+    calls.push({ start: Number(line.slice(0, sp)), cycles: Number(line.slice(sp + 1)) });
+  }
+  return calls;
+}
+
+export function parseTrace(text: string): StepEvent[] {
   const events: StepEvent[] = [];
   for (const line of text.split("\n")) {
     if (!line) continue;

@@ -175,7 +175,8 @@ export function stepEdge(axis: i32, high: i32, timeNs: f64): void {
 
 function move(axis: i32, delta: i32, timeNs: f64): void {
   setI32(totalSteps, axis, i32At(totalSteps, axis) + 1);
-  const next = f64At(positionMm, axis) + <f64>delta / f64At(stepsPerMm, axis);
+  // From the step count, not by accumulation: no rounding drift over millions of steps.
+  const next = f64At(startMm, axis) + <f64>(i32At(netSteps, axis) + delta) / f64At(stepsPerMm, axis);
   if (next < f64At(frameMinMm, axis) || next > f64At(frameMaxMm, axis)) {
     // The carriage is against the frame: the motor skips, the position does not change.
     violate(Violation.FrameCollision, axis, timeNs);
@@ -189,14 +190,18 @@ function move(axis: i32, delta: i32, timeNs: f64): void {
   }
 }
 
+/** Positions are sums of steps in binary floating point (15 - 14.6 is not exactly 0.4): a
+ * switch point is met when the position is within this of it. */
+const SWITCH_EPSILON: f64 = 1e-9;
+
 /** Logical input bits: 1 X min, 2 Y min, 4 probe (1 = triggered). */
 export function inputs(): i32 {
   let v = 0;
-  if (f64At(positionMm, 0) <= f64At(endstopMm, 0)) v |= 1;
-  if (f64At(positionMm, 1) <= f64At(endstopMm, 1)) v |= 2;
+  if (f64At(positionMm, 0) <= f64At(endstopMm, 0) + SWITCH_EPSILON) v |= 1;
+  if (f64At(positionMm, 1) <= f64At(endstopMm, 1) + SWITCH_EPSILON) v |= 2;
   const px = f64At(positionMm, 0) + probeOffsetX;
   const py = f64At(positionMm, 1) + probeOffsetY;
-  if (f64At(positionMm, 2) - bedHeightAt(px, py) <= probeTriggerMm) v |= 4;
+  if (f64At(positionMm, 2) - bedHeightAt(px, py) <= probeTriggerMm + SWITCH_EPSILON) v |= 4;
   return v;
 }
 

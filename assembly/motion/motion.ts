@@ -1,0 +1,250 @@
+// Where the machine is and where it may go.
+//
+// Three views of position:
+//   logical   what G-code sees: native + the G92 offset (X Y Z); E is reset by G92 itself,
+//             so its millimetres never grow large enough to lose f32 precision;
+//   native    millimetres from the homed zero, in which the travel limits are defined;
+//   steps     what the planner queues and the stepper counts.
+// An axis whose position is not known (never homed, or its driver was switched off) refuses to
+// move; a target outside the travel is clamped, with a warning, so the carriage never meets the
+// frame.
+
+import { millis, stepperEnable } from "../hal";
+import * as settings from "../settings/store";
+import { S } from "../settings/store";
+import { BoardKey, boardF32 } from "../board";
+import * as planner from "./planner";
+import { B } from "./planner";
+import * as stepper from "./stepper";
+import { AXES, E } from "./axes";
+import { idle } from "../system/idle";
+
+const current = memory.data(AXES * 4); // f32 logical mm, where the last queued move ends
+const offset = memory.data(3 * 4); // f32 logical - native, X Y Z (G92)
+const executed = memory.data(AXES * 4); // i32 steps at the end of the last block the stepper finished
+const target = memory.data(AXES * 4); // i32 scratch: a move's target in steps
+
+let homedMask: u32 = 0;
+let enabledMask: u32 = 0;
+export let relativeAll = false;
+export let relativeE = false;
+/** Modal feedrate, mm/s (G1 F is mm/min). */
+export let feedrate: f32 = 25;
+export let feedratePercent: u32 = 100;
+export let flowPercent: u32 = 100;
+/** Switch the drivers off after this many idle seconds (M84 S); 0 = never. */
+export let inactivityTimeoutS: u32 = 0;
+let lastActivityMs: u32 = 0;
+
+export function initMotion(): void {
+  for (let a = 0; a < AXES; a++) {
+    store<f32>(current + (<u32>a << 2), 0);
+    store<i32>(executed + (<u32>a << 2), 0);
+    planner.setPositionSteps(a, 0);
+  }
+  for (let a = 0; a < 3; a++) store<f32>(offset + (<u32>a << 2), 0);
+}
+
+export function logical(axis: i32): f32 {
+  return load<f32>(current + (<u32>axis << 2));
+}
+
+export function native(axis: i32): f32 {
+  return axis == E ? logical(E) : logical(axis) - load<f32>(offset + (<u32>axis << 2));
+}
+
+export function offsetOf(axis: i32): f32 {
+  return axis == E ? 0 : load<f32>(offset + (<u32>axis << 2));
+}
+
+/** Steps the stepper has executed (blocks finished), for M114's Count. */
+export function executedSteps(axis: i32): i32 {
+  return load<i32>(executed + (<u32>axis << 2));
+}
+
+export function stepsPerMm(axis: i32): f32 {
+  return settings.axisF32(S.StepsPerMm, axis);
+}
+
+export function isHomed(axis: i32): bool {
+  return (homedMask & (1 << axis)) != 0;
+}
+
+export function homedAxes(): u32 {
+  return homedMask;
+}
+
+export function minLimit(axis: i32): f32 {
+  return boardF32(BoardKey.MinX + axis * 2);
+}
+
+export function maxLimit(axis: i32): f32 {
+  return boardF32(BoardKey.MaxX + axis * 2);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Background work: retire finished blocks, keep the stepper fed, honour the inactivity timeout.
+
+export function service(): void {
+  let finished = stepper.takeFinishedBlocks();
+  while (finished > 0) {
+    const b = planner.blockAt(0);
+    for (let a = 0; a < AXES; a++) store<i32>(executed + (<u32>a << 2), load<i32>(b + B.Target + (<u32>a << 2)));
+    planner.releaseTail();
+    finished--;
+  }
+  stepper.prepare();
+  if (planner.blocksQueued() > 0) {
+    lastActivityMs = millis();
+  } else if (inactivityTimeoutS != 0 && enabledMask != 0 && millis() - lastActivityMs >= inactivityTimeoutS * 1000) {
+    disableSteppers(0xf);
+  }
+}
+
+/** Waits (serving serial, keepalive, motion) until every queued move has been stepped. */
+export function synchronize(): void {
+  while (planner.blocksQueued() > 0 || !stepper.isIdle()) {
+    if (stepper.wasAborted()) return;
+    idle();
+  }
+}
+
+export function isMoving(): bool {
+  return planner.blocksQueued() > 0 || !stepper.isIdle();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Drivers.
+
+export function enableSteppers(mask: u32): void {
+  enabledMask |= mask & 0xf;
+  stepperEnable(enabledMask);
+}
+
+/** Drivers off: the carriages can then be moved by hand, so those axes are no longer homed. */
+export function disableSteppers(mask: u32): void {
+  synchronize();
+  enabledMask &= ~mask;
+  homedMask &= ~mask;
+  stepperEnable(enabledMask);
+}
+
+export function enabledSteppers(): u32 {
+  return enabledMask;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Moves.
+
+/** mm to steps, rounding halves away from zero (as Marlin's lround). */
+export function mmToSteps(mm: f32, axis: i32): i32 {
+  const v = mm * stepsPerMm(axis);
+  return <i32>(v >= 0 ? v + <f32>0.5 : v - <f32>0.5);
+}
+
+/** Native mm of every axis as steps into `target`. */
+function toSteps(nativeMm: usize): void {
+  for (let a = 0; a < AXES; a++) {
+    store<i32>(target + (<u32>a << 2), mmToSteps(load<f32>(nativeMm + (<u32>a << 2)), a));
+  }
+}
+
+/**
+ * Queues a move to native positions `nativeMm` (f32[4]) at `speed` mm/s, waiting for room in
+ * the planner. checkInputs: input bits that stop the move (homing/probing). The caller has
+ * checked limits. Updates the logical position.
+ */
+export function queueNative(nativeMm: usize, speed: f32, checkInputs: u32): void {
+  while (planner.freeBlocks() == 0) idle();
+  toSteps(nativeMm);
+  let moving: u32 = 0;
+  for (let a = 0; a < AXES; a++) {
+    if (load<i32>(target + (<u32>a << 2)) != planner.positionSteps(a)) moving |= 1 << a;
+  }
+  if (moving != (moving & enabledMask)) enableSteppers(moving);
+  planner.queueMove(target, speed, checkInputs);
+  for (let a = 0; a < AXES; a++) store<f32>(current + (<u32>a << 2), load<f32>(nativeMm + (<u32>a << 2)) + offsetOf(a));
+  lastActivityMs = millis();
+  stepper.prepare();
+}
+
+const scratch = memory.data(AXES * 4);
+
+/** The current native position of every axis into `dest`. */
+export function nativePosition(dest: usize): void {
+  for (let a = 0; a < AXES; a++) store<f32>(dest + (<u32>a << 2), native(a));
+}
+
+/** A move along one axis by `distance` mm (native), optionally stopped by inputs. */
+export function moveAxisBy(axis: i32, distance: f32, speed: f32, checkInputs: u32): void {
+  nativePosition(scratch);
+  store<f32>(scratch + (<u32>axis << 2), native(axis) + distance);
+  queueNative(scratch, speed, checkInputs);
+}
+
+/** A move of X and Y to native positions, at `speed`. */
+export function moveXYTo(x: f32, y: f32, speed: f32): void {
+  nativePosition(scratch);
+  store<f32>(scratch, x);
+  store<f32>(scratch + 4, y);
+  queueNative(scratch, speed, 0);
+}
+
+/**
+ * Runs a move stopped by `inputs` to its end. Returns true if an input stopped it; the position
+ * is then where the carriage really is.
+ */
+export function runCheckedMove(): bool {
+  synchronize();
+  if (!stepper.wasAborted()) return false;
+  while (!stepper.isIdle()) idle();
+  service(); // retire blocks finished before the stopped one
+  const b = stepper.abortedBlock();
+  for (let a = 0; a < AXES; a++) {
+    const start = load<i32>(executed + (<u32>a << 2));
+    const end = load<i32>(b + B.Target + (<u32>a << 2));
+    const moved = <i32>stepper.movedInAbortedBlock(a);
+    const now = end >= start ? start + moved : start - moved;
+    store<i32>(executed + (<u32>a << 2), now);
+  }
+  planner.clear();
+  stepper.clearAfterAbort();
+  for (let a = 0; a < AXES; a++) {
+    const steps = load<i32>(executed + (<u32>a << 2));
+    planner.setPositionSteps(a, steps);
+    store<f32>(current + (<u32>a << 2), <f32>steps / stepsPerMm(a) + offsetOf(a));
+  }
+  return true;
+}
+
+/** Declares the native position of `axis` (homing): the planner and counters follow. */
+export function setNativePosition(axis: i32, mm: f32): void {
+  synchronize();
+  const steps = mmToSteps(mm, axis);
+  planner.setPositionSteps(axis, steps);
+  store<i32>(executed + (<u32>axis << 2), steps);
+  if (axis != E) store<f32>(offset + (<u32>axis << 2), 0);
+  store<f32>(current + (<u32>axis << 2), mm);
+}
+
+export function markHomed(axis: i32): void {
+  homedMask |= 1 << axis;
+}
+
+export function markUnhomed(axis: i32): void {
+  homedMask &= ~(1 << axis);
+}
+
+/** G92: the current position of `axis` is now `value` (logical), without moving. */
+export function setLogicalPosition(axis: i32, value: f32): void {
+  if (axis == E) {
+    synchronize();
+    const steps = mmToSteps(value, E);
+    planner.setPositionSteps(E, steps);
+    store<i32>(executed + (E << 2), steps);
+    store<f32>(current + (E << 2), value);
+  } else {
+    store<f32>(offset + (<u32>axis << 2), value - native(axis));
+    store<f32>(current + (<u32>axis << 2), value);
+  }
+}

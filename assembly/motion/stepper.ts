@@ -1,0 +1,369 @@
+// Steps: the segment generator (main loop) and the step interrupt.
+//
+// The main loop turns planner blocks into short segments of constant step rate, about
+// SEGMENT_SECONDS each, following the speed the block may have at every point: accelerate
+// towards its nominal speed, cruise, and decelerate so as to arrive at the next block's entry
+// speed (re-read at every segment, since lookahead may raise it while the block runs). The
+// interrupt only executes segments: one call per step event of the block's busiest axis, with
+// Bresenham for the others. That keeps the interrupt short and simple (grbl's design).
+//
+// The interrupt returns one word about the *next* event (hal/avr/main.c pulses it):
+//   bits 0..7 step-port bits, 8..15 direction-port bits, 16..31 timer ticks (0.5 us) from now.
+// An interval of 0 means "right after this one": at high rates events come in groups of 2-16
+// per interrupt (multi-stepping); 0xffff means "nothing to do, wait for stepperWake()".
+//
+// State the interrupt uses sits at fixed addresses in linear memory: byte and half-word fields
+// then compile to single loads and stores. The main loop writes SegHead, the interrupt writes
+// SegTail, BlocksDone, Idle, Aborted and Moved; each field has one writer.
+
+import { readInputs, stepperWake } from "../hal";
+import * as planner from "./planner";
+import { B, BLOCKS } from "./planner";
+import { AXES, stepBit } from "./axes";
+
+export const STEP_IDLE: u32 = 0xffff;
+const TIMER_HZ: f32 = 2000000;
+const SEGMENT_SECONDS: f32 = 0.0025;
+const MAX_INTERVAL: f32 = 65534;
+
+const SEGMENTS: u32 = 16;
+const SEG_BYTES: u32 = 8;
+const enum G {
+  Steps = 0, // u16
+  Interval = 2, // u16 ticks before each group of events
+  Group = 4, // u8 events per group
+  Block = 5, // u8 block ring index
+  Flags = 6, // u8
+}
+const FIRST_OF_BLOCK: u32 = 1;
+const LAST_OF_BLOCK: u32 = 2;
+const segments = memory.data(SEGMENTS * SEG_BYTES);
+
+const enum T {
+  SegSteps = 0, // u16 events left in the current segment
+  Interval = 2, // u16
+  GroupSize = 4, // u8
+  GroupLeft = 5, // u8
+  Dir = 6, // u8 direction-port bits
+  Always = 7, // u8 step bits of axes stepping on every event
+  Bresenham = 8, // u8 logical axes on Bresenham
+  Check = 9, // u8 input bits that stop the current block
+  EndsBlock = 10, // u8 the current segment is its block's last
+  SegTail = 11, // u8 (interrupt)
+  SegHead = 12, // u8 (main loop)
+  BlocksDone = 13, // u8 (interrupt) wraps
+  Idle = 14, // u8 (interrupt) 1 when it returned the idle word
+  Aborted = 15, // u8 (interrupt) a checked block stopped on its input
+  Events = 16, // u32 of the current block
+  Steps = 20, // u32[4]
+  Counter = 36, // i32[4]
+  StepBit = 52, // u8[4]
+  Moved = 56, // u32[4] events per axis in the current checked block
+  Word = 72, // u16 direction bits << 8 | step bits of the axes stepping on every event
+  Size = 74,
+}
+const st = memory.data(T.Size);
+
+export function initStepper(): void {
+  for (let a = 0; a < AXES; a++) store<u8>(st + T.StepBit + <usize>a, <u8>stepBit(a));
+  store<u8>(st + T.Idle, 1);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The interrupt.
+
+export function isr(): u32 {
+  const left = <u32>load<u16>(st + T.SegSteps);
+  if (left == 0) return nextSegmentCold();
+  return event(left);
+}
+
+function idleWord(): u32 {
+  store<u8>(st + T.Idle, 1);
+  return (STEP_IDLE << 16) | (<u32>load<u8>(st + T.Dir) << 8);
+}
+
+/** One step event of the current segment. The common case touches six bytes of state. */
+@inline
+function event(left: u32): u32 {
+  store<u16>(st + T.SegSteps, <u16>(left - 1));
+  let word = <u32>load<u16>(st + T.Word);
+  if (load<u8>(st + T.Bresenham) != 0) word |= bresenham();
+  if (load<u8>(st + T.Check) != 0) return checkedEventCold(word);
+  return grouped(word);
+}
+
+/** Adds the interval to the first event of each group; the others follow at once. */
+@inline
+function grouped(word: u32): u32 {
+  let group = <u32>load<u8>(st + T.GroupLeft);
+  if (group == 0) {
+    group = <u32>load<u8>(st + T.GroupSize);
+    word |= <u32>load<u16>(st + T.Interval) << 16;
+  }
+  store<u8>(st + T.GroupLeft, <u8>(group - 1));
+  return word;
+}
+
+/** Homing and probing: stop on the input, count what each axis did. */
+function checkedEventCold(word: u32): u32 {
+  if ((readInputs() & <u32>load<u8>(st + T.Check)) != 0) {
+    // Stop here. The block is not "done": the main loop works out where it stopped.
+    store<u16>(st + T.SegSteps, 0);
+    store<u8>(st + T.EndsBlock, 0);
+    store<u8>(st + T.Aborted, 1);
+    return idleWord();
+  }
+  countMoved(word & 0xff);
+  return grouped(word);
+}
+
+function bresenham(): u32 {
+  const axes = <u32>load<u8>(st + T.Bresenham);
+  const events = load<i32>(st + T.Events);
+  let mask: u32 = 0;
+  if (axes & 1) {
+    let c = load<i32>(st + T.Counter) + load<i32>(st + T.Steps);
+    if (c >= 0) {
+      c -= events;
+      mask |= load<u8>(st + T.StepBit);
+    }
+    store<i32>(st + T.Counter, c);
+  }
+  if (axes & 2) {
+    let c = load<i32>(st + T.Counter + 4) + load<i32>(st + T.Steps + 4);
+    if (c >= 0) {
+      c -= events;
+      mask |= load<u8>(st + T.StepBit + 1);
+    }
+    store<i32>(st + T.Counter + 4, c);
+  }
+  if (axes & 4) {
+    let c = load<i32>(st + T.Counter + 8) + load<i32>(st + T.Steps + 8);
+    if (c >= 0) {
+      c -= events;
+      mask |= load<u8>(st + T.StepBit + 2);
+    }
+    store<i32>(st + T.Counter + 8, c);
+  }
+  if (axes & 8) {
+    let c = load<i32>(st + T.Counter + 12) + load<i32>(st + T.Steps + 12);
+    if (c >= 0) {
+      c -= events;
+      mask |= load<u8>(st + T.StepBit + 3);
+    }
+    store<i32>(st + T.Counter + 12, c);
+  }
+  return mask;
+}
+
+function countMoved(mask: u32): void {
+  for (let a: usize = 0; a < <usize>AXES; a++) {
+    if (mask & load<u8>(st + T.StepBit + a)) store<u32>(st + T.Moved + (a << 2), load<u32>(st + T.Moved + (a << 2)) + 1);
+  }
+}
+
+function nextSegmentCold(): u32 {
+  if (load<u8>(st + T.EndsBlock) != 0) {
+    store<u8>(st + T.EndsBlock, 0);
+    store<u8>(st + T.BlocksDone, load<u8>(st + T.BlocksDone) + 1);
+  }
+  if (load<u8>(st + T.Aborted) != 0) return idleWord();
+  const tail = <u32>load<u8>(st + T.SegTail);
+  if (tail == <u32>load<u8>(st + T.SegHead)) return idleWord();
+  const seg = segments + tail * SEG_BYTES;
+  const flags = <u32>load<u8>(seg + G.Flags);
+  if (flags & FIRST_OF_BLOCK) startBlock(planner.blockAddress(load<u8>(seg + G.Block)));
+  const steps = <u32>load<u16>(seg + G.Steps);
+  store<u16>(st + T.Interval, load<u16>(seg + G.Interval));
+  store<u8>(st + T.GroupSize, load<u8>(seg + G.Group));
+  store<u8>(st + T.GroupLeft, 0);
+  store<u8>(st + T.EndsBlock, <u8>(flags & LAST_OF_BLOCK));
+  store<u8>(st + T.SegTail, <u8>((tail + 1) % SEGMENTS));
+  store<u8>(st + T.Idle, 0);
+  return event(steps);
+}
+
+function startBlock(b: usize): void {
+  const events = load<u32>(b + B.Events);
+  store<u32>(st + T.Events, events);
+  const start = -<i32>((events + 1) >> 1);
+  for (let a: usize = 0; a < <usize>AXES; a++) {
+    store<u32>(st + T.Steps + (a << 2), load<u32>(b + B.Steps + (a << 2)));
+    store<i32>(st + T.Counter + (a << 2), start);
+    store<u32>(st + T.Moved + (a << 2), 0);
+  }
+  store<u8>(st + T.Dir, load<u8>(b + B.DirBits));
+  store<u8>(st + T.Always, load<u8>(b + B.AlwaysBits));
+  store<u16>(st + T.Word, <u16>((<u32>load<u8>(b + B.DirBits) << 8) | <u32>load<u8>(b + B.AlwaysBits)));
+  store<u8>(st + T.Bresenham, load<u8>(b + B.BresenhamAxes));
+  store<u8>(st + T.Check, load<u8>(b + B.CheckInputs));
+}
+
+// ---------------------------------------------------------------------------------------------
+// The main loop's side.
+
+let prepActive = false;
+let prepBlock: usize = 0;
+let prepRing: u32 = 0;
+let prepIssued: u32 = 0;
+let prepFirst = false;
+/** Speed at the end of the last segment generated, mm/s. */
+let prepSpeed: f32 = 0;
+let blocksDoneSeen: u32 = 0;
+
+function segmentsFree(): u32 {
+  const used = (<u32>load<u8>(st + T.SegHead) + SEGMENTS - <u32>load<u8>(st + T.SegTail)) % SEGMENTS;
+  return SEGMENTS - 1 - used;
+}
+
+/** Blocks the interrupt finished since the last call; the caller retires them. */
+export function takeFinishedBlocks(): u32 {
+  const done = <u32>load<u8>(st + T.BlocksDone);
+  const n = (done - blocksDoneSeen) & 0xff;
+  blocksDoneSeen = done;
+  return n;
+}
+
+export function isIdle(): bool {
+  return load<u8>(st + T.Idle) != 0;
+}
+
+export function wasAborted(): bool {
+  return load<u8>(st + T.Aborted) != 0;
+}
+
+/** Steps axis `a` made in the checked block that was stopped. */
+export function movedInAbortedBlock(a: i32): u32 {
+  return load<u32>(st + T.Moved + (<u32>a << 2));
+}
+
+/** The block the interrupt was executing when it stopped. */
+export function abortedBlock(): usize {
+  return planner.blockAt(0);
+}
+
+/** After an abort, with the interrupt idle: drop every segment and let it run again. */
+export function clearAfterAbort(): void {
+  store<u8>(st + T.SegHead, load<u8>(st + T.SegTail));
+  store<u8>(st + T.EndsBlock, 0);
+  prepActive = false;
+  prepSpeed = 0;
+  blocksDoneSeen = load<u8>(st + T.BlocksDone);
+  store<u8>(st + T.Aborted, 0);
+}
+
+/** Fills the segment ring from the planner. Cheap when there is nothing to do. */
+export function prepare(): void {
+  if (load<u8>(st + T.Aborted) != 0) return;
+  let made = false;
+  while (segmentsFree() > 0) {
+    if (!prepActive) {
+      if (planner.startedBlocks() >= planner.blocksQueued()) break;
+      prepRing = (planner.tailIndex() + planner.startedBlocks()) % BLOCKS;
+      prepBlock = planner.blockAddress(prepRing);
+      planner.markStarted();
+      prepActive = true;
+      prepIssued = 0;
+      prepFirst = true;
+      const entry = Mathf.sqrt(load<f32>(prepBlock + B.EntrySpeedSqr));
+      if (prepSpeed > entry) prepSpeed = entry;
+    }
+    makeSegment();
+    made = true;
+  }
+  if (made) stepperWake();
+}
+
+function makeSegment(): void {
+  const b = prepBlock;
+  const events = load<u32>(b + B.Events);
+  const mmPerStep = load<f32>(b + B.Millimeters) / <f32>events;
+  const accel = load<f32>(b + B.Accel);
+  const nominal = load<f32>(b + B.NominalSpeed);
+  const stepsLeft = events - prepIssued;
+  const remaining = <f32>stepsLeft * mmPerStep;
+  const exitSqr = planner.exitSpeedSqrAt(planner.startedBlocks() - 1);
+  // The fastest we may go here and still slow down to the exit speed by the block's end.
+  const limitSqr = exitSqr + <f32>2 * accel * remaining;
+  const v0 = prepSpeed;
+
+  let n: u32;
+  let v1: f32;
+  let seconds: f32;
+  // Steps of cruise left before braking must start (when at the nominal speed).
+  const cruiseSteps = Mathf.floor((remaining - (nominal * nominal - exitSqr) / (<f32>2 * accel)) / mmPerStep);
+  const braking = v0 * v0 >= limitSqr * <f32>0.9999 || (v0 >= nominal && cruiseSteps < 1);
+  if (braking) {
+    // Decelerate, ending each segment on the curve that arrives at the exit speed.
+    n = stepsFor((v0 - <f32>0.5 * accel * SEGMENT_SECONDS) * SEGMENT_SECONDS, mmPerStep, stepsLeft);
+    const d = <f32>n * mmPerStep;
+    v1 = Mathf.min(v0, Mathf.sqrt(Mathf.max(exitSqr + <f32>2 * accel * (remaining - d), 0)));
+    seconds = travelTime(d, v0, v1, accel);
+  } else if (v0 < nominal) {
+    // Accelerate, until the nominal speed or the point where deceleration must begin.
+    const toNominal = (nominal * nominal - v0 * v0) / (<f32>2 * accel);
+    const toDecel = (limitSqr - v0 * v0) / (<f32>4 * accel);
+    const phase = Mathf.min(toNominal, toDecel);
+    const guess = stepsFor((v0 + <f32>0.5 * accel * SEGMENT_SECONDS) * SEGMENT_SECONDS, mmPerStep, stepsLeft);
+    const phaseSteps = <u32>Mathf.max(<f32>1, Mathf.ceil(phase / mmPerStep));
+    n = guess < phaseSteps ? guess : phaseSteps;
+    if (n > stepsLeft) n = stepsLeft;
+    const d = <f32>n * mmPerStep;
+    v1 = Mathf.min(Mathf.sqrt(v0 * v0 + <f32>2 * accel * d), nominal);
+    seconds = travelTime(d, v0, v1, accel);
+  } else {
+    // Cruise until deceleration must begin.
+    n = stepsFor(nominal * SEGMENT_SECONDS, mmPerStep, stepsLeft);
+    if (<f32>n > cruiseSteps) n = <u32>cruiseSteps;
+    v1 = nominal;
+    seconds = (<f32>n * mmPerStep) / nominal;
+  }
+
+  // A segment runs at one rate, its average speed. At a block's ends that average would
+  // overshoot the junction speed by up to a*dt/2, so the first and last segments run no faster
+  // than their slower end: a little slow, never faster than the planned corner speed.
+  if (prepFirst || n == stepsLeft) {
+    const slower = Mathf.min(v0, v1);
+    if (slower > 0) seconds = Mathf.max(seconds, (<f32>n * mmPerStep) / slower);
+  }
+  const rate = <f32>n / seconds;
+  let group: u32 = 1;
+  if (rate > 10000) group = rate > 20000 ? (rate > 40000 ? (rate > 80000 ? 16 : 8) : 4) : 2;
+  let interval = (seconds * TIMER_HZ * <f32>group) / <f32>n;
+  if (interval > MAX_INTERVAL) interval = MAX_INTERVAL;
+  if (interval < 1) interval = 1;
+
+  const head = <u32>load<u8>(st + T.SegHead);
+  const seg = segments + head * SEG_BYTES;
+  store<u16>(seg + G.Steps, <u16>n);
+  store<u16>(seg + G.Interval, <u16>(<u32>(interval + <f32>0.5)));
+  store<u8>(seg + G.Group, <u8>group);
+  store<u8>(seg + G.Block, <u8>prepRing);
+  prepIssued += n;
+  let flags: u32 = prepFirst ? FIRST_OF_BLOCK : 0;
+  prepFirst = false;
+  prepSpeed = v1;
+  if (prepIssued >= events) {
+    flags |= LAST_OF_BLOCK;
+    prepActive = false;
+  }
+  store<u8>(seg + G.Flags, <u8>flags);
+  store<u8>(st + T.SegHead, <u8>((head + 1) % SEGMENTS));
+}
+
+/** Steps covering about `distance` mm: at least 1, at most `left`, and at most 65535. */
+function stepsFor(distance: f32, mmPerStep: f32, left: u32): u32 {
+  let n: u32 = distance > 0 ? <u32>(distance / mmPerStep + <f32>0.5) : 1;
+  if (n < 1) n = 1;
+  if (n > left) n = left;
+  if (n > 65535) n = 65535;
+  return n;
+}
+
+/** Time to cover d mm going from v0 to v1 under constant acceleration (or at constant speed). */
+function travelTime(d: f32, v0: f32, v1: f32, accel: f32): f32 {
+  const sum = v0 + v1;
+  if (sum > <f32>0.000001) return (<f32>2 * d) / sum;
+  return Mathf.sqrt((<f32>2 * d) / accel);
+}
