@@ -17,7 +17,8 @@ import * as settings from "./settings/store";
 import { LoadResult } from "./settings/store";
 import { reportLoadFailure } from "./settings/messages";
 import { initAxes } from "./motion/axes";
-import { initStepper, isr } from "./motion/stepper";
+import { initStepper, isr, stateAddress, segmentsAddress } from "./motion/stepper";
+import { blocksAddress } from "./motion/planner";
 import { initMotion } from "./motion/motion";
 import { idle } from "./system/idle";
 import { runNext } from "./gcode/executor";
@@ -39,6 +40,19 @@ export function loop(): void {
 
 export function stepperIsr(): u32 {
   return isr();
+}
+
+/** Addresses of the stepper's data in linear memory, for the benchmark's C reference stepper. */
+export function stepperStateAddress(): usize {
+  return stateAddress();
+}
+
+export function stepperSegmentsAddress(): usize {
+  return segmentsAddress();
+}
+
+export function plannerBlocksAddress(): usize {
+  return blocksAddress();
 }
 
 /** End of the static data the module uses; the build sizes linear memory to it. */

@@ -40,7 +40,7 @@ export function initMotion(): void {
   for (let a = 0; a < AXES; a++) {
     store<f32>(current + (<u32>a << 2), 0);
     store<i32>(executed + (<u32>a << 2), 0);
-    planner.setPositionSteps(a, 0);
+    planner.setPosition(a, 0, 0);
   }
   for (let a = 0; a < 3; a++) store<f32>(offset + (<u32>a << 2), 0);
 }
@@ -162,7 +162,7 @@ export function queueNative(nativeMm: usize, speed: f32, checkInputs: u32): void
     if (load<i32>(target + (<u32>a << 2)) != planner.positionSteps(a)) moving |= 1 << a;
   }
   if (moving != (moving & enabledMask)) enableSteppers(moving);
-  planner.queueMove(target, speed, checkInputs);
+  planner.queueMove(target, nativeMm, speed, checkInputs);
   for (let a = 0; a < AXES; a++) store<f32>(current + (<u32>a << 2), load<f32>(nativeMm + (<u32>a << 2)) + offsetOf(a));
   lastActivityMs = millis();
   stepper.prepare();
@@ -211,8 +211,9 @@ export function runCheckedMove(): bool {
   stepper.clearAfterAbort();
   for (let a = 0; a < AXES; a++) {
     const steps = load<i32>(executed + (<u32>a << 2));
-    planner.setPositionSteps(a, steps);
-    store<f32>(current + (<u32>a << 2), <f32>steps / stepsPerMm(a) + offsetOf(a));
+    const mm = <f32>steps / stepsPerMm(a);
+    planner.setPosition(a, steps, mm);
+    store<f32>(current + (<u32>a << 2), mm + offsetOf(a));
   }
   return true;
 }
@@ -221,7 +222,7 @@ export function runCheckedMove(): bool {
 export function setNativePosition(axis: i32, mm: f32): void {
   synchronize();
   const steps = mmToSteps(mm, axis);
-  planner.setPositionSteps(axis, steps);
+  planner.setPosition(axis, steps, mm);
   store<i32>(executed + (<u32>axis << 2), steps);
   if (axis != E) store<f32>(offset + (<u32>axis << 2), 0);
   store<f32>(current + (<u32>axis << 2), mm);
@@ -240,7 +241,7 @@ export function setLogicalPosition(axis: i32, value: f32): void {
   if (axis == E) {
     synchronize();
     const steps = mmToSteps(value, E);
-    planner.setPositionSteps(E, steps);
+    planner.setPosition(E, steps, value);
     store<i32>(executed + (E << 2), steps);
     store<f32>(current + (E << 2), value);
   } else {

@@ -15,9 +15,14 @@
 import * as settings from "../settings/store";
 import { S } from "../settings/store";
 import { AXES, stepBit, dirBit, dirInvertMask, maxStepRate } from "./axes";
+import { marker } from "../hal";
+
+/** Simulator timestamps around queueing a move (planning and lookahead), for benchmarks. */
+export const MARK_PLAN_START: u32 = 18;
+export const MARK_PLAN_END: u32 = 19;
 
 export const BLOCKS: u32 = 16;
-const BLOCK_BYTES: u32 = 64;
+const BLOCK_BYTES: u32 = 68;
 
 /** Field offsets in a block. */
 export const enum B {
@@ -34,6 +39,7 @@ export const enum B {
   BresenhamAxes = 58, // u8 logical axes (bit a) with 0 < steps < events
   CheckInputs = 59, // u8 input bits that stop this move (homing, probing); 0 for ordinary moves
   AxisBits = 60, // u8 logical axes that move
+  SpeedSqrChange = 64, // f32 2 * Accel * Millimeters: how much the block can change speed squared
 }
 
 const blocks = memory.data(BLOCKS * BLOCK_BYTES);
@@ -44,14 +50,25 @@ let head: u32 = 0;
 let count: u32 = 0;
 /** Blocks from tail that the segment generator has started (their entry speeds are fixed). */
 let started: u32 = 0;
+/**
+ * Blocks from tail whose entry speeds can no longer change: one entered at its maximum, or as fast
+ * as its predecessor can accelerate, is final, and so is everything before it (new blocks only
+ * raise speeds near the end of the queue). Lookahead starts there, not at the tail.
+ */
+let planned: u32 = 0;
 
-/** Where the last queued block ends, in steps, and the direction bits it leaves. */
+/** Where the last queued block ends, in steps and in mm, and the direction bits it leaves. */
 const position = memory.data(AXES * 4);
+const positionMm = memory.data(AXES * 4);
 let lastDirBits: u32 = 0;
 /** Unit vector and nominal speed of the last queued block, for the next junction. */
 const previousUnit = memory.data(AXES * 4);
 let previousNominalSpeed: f32 = 0;
 let previousValid = false;
+
+export function blocksAddress(): usize {
+  return blocks;
+}
 
 export function blockAddress(index: u32): usize {
   return blocks + (index % BLOCKS) * BLOCK_BYTES;
@@ -88,6 +105,7 @@ export function releaseTail(): void {
   tail = (tail + 1) % BLOCKS;
   count--;
   started--;
+  if (planned > 0) planned--;
 }
 
 /** Entry speed squared of the block after `n` places from the tail; 0 when there is none yet. */
@@ -101,25 +119,33 @@ export function positionSteps(axis: i32): i32 {
 }
 
 /** Sets where the planner believes the axes are (after homing, G92, an aborted move). */
-export function setPositionSteps(axis: i32, steps: i32): void {
+export function setPosition(axis: i32, steps: i32, mm: f32): void {
   store<i32>(position + (<u32>axis << 2), steps);
+  store<f32>(positionMm + (<u32>axis << 2), mm);
   previousValid = false;
 }
 
 /** Forget every queued block (the stepper must be idle and its segments cleared). */
 export function clear(): void {
-  tail = head = count = started = 0;
+  tail = head = count = started = planned = 0;
   previousValid = false;
 }
 
 const delta = memory.data(AXES * 4); // f32 mm per axis of the block being built
 
 /**
- * Queues a straight move to `target` (steps, per axis) at `feedrate` mm/s. The caller waits for
- * a free block (freeBlocks() > 0). Returns false when the move has no steps.
- * checkInputs: input bits that end the move early (homing, probing).
+ * Queues a straight move to `target` (steps, per axis; `targetMm` the same in mm) at `feedrate`
+ * mm/s. The caller waits for a free block (freeBlocks() > 0). Returns false when the move has no
+ * steps. checkInputs: input bits that end the move early (homing, probing).
  */
-export function queueMove(target: usize, feedrate: f32, checkInputs: u32): bool {
+export function queueMove(target: usize, targetMm: usize, feedrate: f32, checkInputs: u32): bool {
+  marker(MARK_PLAN_START);
+  const queued = plan(target, targetMm, feedrate, checkInputs);
+  marker(MARK_PLAN_END);
+  return queued;
+}
+
+function plan(target: usize, targetMm: usize, feedrate: f32, checkInputs: u32): bool {
   let events: u32 = 0;
   let axisBits: u32 = 0;
   let dirBits = lastDirBits;
@@ -130,7 +156,7 @@ export function queueMove(target: usize, feedrate: f32, checkInputs: u32): bool 
     const n = <u32>(d < 0 ? -d : d);
     store<u32>(b + B.Steps + (<u32>a << 2), n);
     store<i32>(b + B.Target + (<u32>a << 2), t);
-    store<f32>(delta + (<u32>a << 2), <f32>d / settings.axisF32(S.StepsPerMm, a));
+    store<f32>(delta + (<u32>a << 2), load<f32>(targetMm + (<u32>a << 2)) - load<f32>(positionMm + (<u32>a << 2)));
     if (n > events) events = n;
     if (n != 0) {
       axisBits |= 1 << a;
@@ -160,8 +186,7 @@ export function queueMove(target: usize, feedrate: f32, checkInputs: u32): bool 
     const axisAccel = settings.axisF32(S.MaxAccel, a);
     if (accel * d > axisAccel * mm) accel = (axisAccel * mm) / d;
   }
-  const rateCap = (<f32>maxStepRate() * mm) / <f32>events;
-  if (speed > rateCap) speed = rateCap;
+  if (speed * <f32>events > <f32>maxStepRate() * mm) speed = (<f32>maxStepRate() * mm) / <f32>events;
 
   // Junction speed with the previous block.
   const inv: f32 = <f32>1 / Mathf.sqrt(dx * dx + dy * dy + dz * dz + de * de);
@@ -200,13 +225,17 @@ export function queueMove(target: usize, feedrate: f32, checkInputs: u32): bool 
   store<f32>(b + B.MaxEntrySpeedSqr, maxEntrySqr);
   store<f32>(b + B.EntrySpeedSqr, 0);
   store<f32>(b + B.Accel, accel);
+  store<f32>(b + B.SpeedSqrChange, <f32>2 * accel * mm);
   store<u8>(b + B.DirBits, <u8>((dirBits ^ dirInvertMask()) & 0xff));
   store<u8>(b + B.AlwaysBits, <u8>always);
   store<u8>(b + B.BresenhamAxes, <u8>bresenham);
   store<u8>(b + B.CheckInputs, <u8>checkInputs);
   store<u8>(b + B.AxisBits, <u8>axisBits);
   lastDirBits = dirBits;
-  for (let a = 0; a < AXES; a++) store<i32>(position + (<u32>a << 2), load<i32>(target + (<u32>a << 2)));
+  for (let a = 0; a < AXES; a++) {
+    store<i32>(position + (<u32>a << 2), load<i32>(target + (<u32>a << 2)));
+    store<f32>(positionMm + (<u32>a << 2), load<f32>(targetMm + (<u32>a << 2)));
+  }
 
   head = (head + 1) % BLOCKS;
   count++;
@@ -214,32 +243,42 @@ export function queueMove(target: usize, feedrate: f32, checkInputs: u32): bool 
   return true;
 }
 
-/** Lookahead over the blocks not yet started. */
+/** Lookahead over the blocks whose speeds may still change. */
 function recalculate(): void {
-  if (count <= started) return;
+  const first = planned > started ? planned : started;
+  if (count <= first) return;
   // Reverse: the newest block must be able to stop; each earlier one must be able to slow down
   // to its successor's entry speed.
   let nextEntrySqr: f32 = 0;
-  for (let n = <i32>count - 1; n >= <i32>started; n--) {
+  for (let n = <i32>count - 1; n >= <i32>first; n--) {
     const b = blockAt(<u32>n);
-    const reachable = nextEntrySqr + <f32>2 * load<f32>(b + B.Accel) * load<f32>(b + B.Millimeters);
+    const reachable = nextEntrySqr + load<f32>(b + B.SpeedSqrChange);
     const entry = Mathf.min(load<f32>(b + B.MaxEntrySpeedSqr), reachable);
     store<f32>(b + B.EntrySpeedSqr, entry);
     nextEntrySqr = entry;
   }
   // Forward: no block can be entered faster than its predecessor can accelerate to. The first
-  // unstarted block follows a started one (or a standstill) whose own speed is already fixed.
-  let previousSqr: f32 = started > 0 ? load<f32>(blockAt(started - 1) + B.EntrySpeedSqr) : 0;
-  let previousAccelDist: f32 = started > 0 ? <f32>2 * load<f32>(blockAt(started - 1) + B.Accel) * load<f32>(blockAt(started - 1) + B.Millimeters) : 0;
-  for (let n = started; n < count; n++) {
+  // block here follows a fixed one (or a standstill).
+  let previousSqr: f32 = 0;
+  let previousAccelDist: f32 = 0;
+  if (first > 0) {
+    const p = blockAt(first - 1);
+    previousSqr = load<f32>(p + B.EntrySpeedSqr);
+    previousAccelDist = load<f32>(p + B.SpeedSqrChange);
+  }
+  for (let n = first; n < count; n++) {
     const b = blockAt(n);
+    let entry = load<f32>(b + B.EntrySpeedSqr);
     if (n == 0) {
-      store<f32>(b + B.EntrySpeedSqr, 0); // from a standstill
-    } else {
-      const limit = previousSqr + previousAccelDist;
-      if (load<f32>(b + B.EntrySpeedSqr) > limit) store<f32>(b + B.EntrySpeedSqr, limit);
+      entry = 0; // from a standstill
+      store<f32>(b + B.EntrySpeedSqr, entry);
+    } else if (entry >= previousSqr + previousAccelDist) {
+      entry = previousSqr + previousAccelDist;
+      store<f32>(b + B.EntrySpeedSqr, entry);
+      planned = n; // as fast as its predecessor allows: final
     }
-    previousSqr = load<f32>(b + B.EntrySpeedSqr);
-    previousAccelDist = <f32>2 * load<f32>(b + B.Accel) * load<f32>(b + B.Millimeters);
+    if (entry >= load<f32>(b + B.MaxEntrySpeedSqr)) planned = n; // at its maximum: final
+    previousSqr = entry;
+    previousAccelDist = load<f32>(b + B.SpeedSqrChange);
   }
 }

@@ -35,15 +35,17 @@ const enum G {
   Block = 5, // u8 block ring index
   Flags = 6, // u8
 }
+/** In T.Slow: the block stops on an input (homing, probing). Bits 0-3 are its Bresenham axes. */
+const CHECKED: u32 = 0x80;
 const FIRST_OF_BLOCK: u32 = 1;
 const LAST_OF_BLOCK: u32 = 2;
 const segments = memory.data(SEGMENTS * SEG_BYTES);
 
 const enum T {
-  SegSteps = 0, // u16 events left in the current segment
-  Interval = 2, // u16
-  GroupSize = 4, // u8
-  GroupLeft = 5, // u8
+  SegSteps = 0, // u16 events in the current segment
+  Interval = 2, // u16 ticks before each group of events
+  GroupMask = 4, // u8 events per group - 1 (groups are 1, 2, 4, 8 or 16 events)
+  Slow = 5, // u8 the current block's Bresenham axes (bits 0-3), CHECKED if it stops on an input
   Dir = 6, // u8 direction-port bits
   Always = 7, // u8 step bits of axes stepping on every event
   Bresenham = 8, // u8 logical axes on Bresenham
@@ -60,9 +62,19 @@ const enum T {
   StepBit = 52, // u8[4]
   Moved = 56, // u32[4] events per axis in the current checked block
   Word = 72, // u16 direction bits << 8 | step bits of the axes stepping on every event
-  Size = 74,
+  Done = 74, // u16 events of the current segment done
+  Size = 76,
 }
 const st = memory.data(T.Size);
+
+/** Where the interrupt's state and the segment ring live (for the C reference in the bench). */
+export function stateAddress(): usize {
+  return st;
+}
+
+export function segmentsAddress(): usize {
+  return segments;
+}
 
 export function initStepper(): void {
   for (let a = 0; a < AXES; a++) store<u8>(st + T.StepBit + <usize>a, <u8>stepBit(a));
@@ -73,9 +85,9 @@ export function initStepper(): void {
 // The interrupt.
 
 export function isr(): u32 {
-  const left = <u32>load<u16>(st + T.SegSteps);
-  if (left == 0) return nextSegmentCold();
-  return event(left);
+  const done = <u32>load<u16>(st + T.Done);
+  if (done == <u32>load<u16>(st + T.SegSteps)) return nextSegmentCold();
+  return event(done);
 }
 
 function idleWord(): u32 {
@@ -83,43 +95,39 @@ function idleWord(): u32 {
   return (STEP_IDLE << 16) | (<u32>load<u8>(st + T.Dir) << 8);
 }
 
-/** One step event of the current segment. The common case touches six bytes of state. */
+/** One step event of the current segment. Without Bresenham axes it reads five bytes of state. */
 @inline
-function event(left: u32): u32 {
-  store<u16>(st + T.SegSteps, <u16>(left - 1));
+function event(done: u32): u32 {
+  store<u16>(st + T.Done, <u16>(done + 1));
   let word = <u32>load<u16>(st + T.Word);
-  if (load<u8>(st + T.Bresenham) != 0) word |= bresenham();
-  if (load<u8>(st + T.Check) != 0) return checkedEventCold(word);
-  return grouped(word);
-}
-
-/** Adds the interval to the first event of each group; the others follow at once. */
-@inline
-function grouped(word: u32): u32 {
-  let group = <u32>load<u8>(st + T.GroupLeft);
-  if (group == 0) {
-    group = <u32>load<u8>(st + T.GroupSize);
-    word |= <u32>load<u16>(st + T.Interval) << 16;
+  const slow = <u32>load<u8>(st + T.Slow);
+  if (slow != 0) {
+    if (slow & CHECKED) return checkedEventCold(done, word | bresenham(slow));
+    word |= bresenham(slow);
   }
-  store<u8>(st + T.GroupLeft, <u8>(group - 1));
+  // The first event of each group waits the interval; the others follow at once.
+  if ((done & <u32>load<u8>(st + T.GroupMask)) == 0) word |= <u32>load<u16>(st + T.Interval) << 16;
   return word;
 }
 
 /** Homing and probing: stop on the input, count what each axis did. */
-function checkedEventCold(word: u32): u32 {
+function checkedEventCold(done: u32, word: u32): u32 {
   if ((readInputs() & <u32>load<u8>(st + T.Check)) != 0) {
     // Stop here. The block is not "done": the main loop works out where it stopped.
     store<u16>(st + T.SegSteps, 0);
+    store<u16>(st + T.Done, 0);
     store<u8>(st + T.EndsBlock, 0);
     store<u8>(st + T.Aborted, 1);
     return idleWord();
   }
   countMoved(word & 0xff);
-  return grouped(word);
+  if ((done & <u32>load<u8>(st + T.GroupMask)) == 0) word |= <u32>load<u16>(st + T.Interval) << 16;
+  return word;
 }
 
-function bresenham(): u32 {
-  const axes = <u32>load<u8>(st + T.Bresenham);
+/** Step bits of the Bresenham axes (bits 0-3 of `axes`) for this event. */
+@inline
+function bresenham(axes: u32): u32 {
   const events = load<i32>(st + T.Events);
   let mask: u32 = 0;
   if (axes & 1) {
@@ -174,14 +182,14 @@ function nextSegmentCold(): u32 {
   const seg = segments + tail * SEG_BYTES;
   const flags = <u32>load<u8>(seg + G.Flags);
   if (flags & FIRST_OF_BLOCK) startBlock(planner.blockAddress(load<u8>(seg + G.Block)));
-  const steps = <u32>load<u16>(seg + G.Steps);
+  store<u16>(st + T.SegSteps, load<u16>(seg + G.Steps));
+  store<u16>(st + T.Done, 0);
   store<u16>(st + T.Interval, load<u16>(seg + G.Interval));
-  store<u8>(st + T.GroupSize, load<u8>(seg + G.Group));
-  store<u8>(st + T.GroupLeft, 0);
+  store<u8>(st + T.GroupMask, <u8>(load<u8>(seg + G.Group) - 1));
   store<u8>(st + T.EndsBlock, <u8>(flags & LAST_OF_BLOCK));
   store<u8>(st + T.SegTail, <u8>((tail + 1) % SEGMENTS));
   store<u8>(st + T.Idle, 0);
-  return event(steps);
+  return event(0);
 }
 
 function startBlock(b: usize): void {
@@ -198,6 +206,7 @@ function startBlock(b: usize): void {
   store<u16>(st + T.Word, <u16>((<u32>load<u8>(b + B.DirBits) << 8) | <u32>load<u8>(b + B.AlwaysBits)));
   store<u8>(st + T.Bresenham, load<u8>(b + B.BresenhamAxes));
   store<u8>(st + T.Check, load<u8>(b + B.CheckInputs));
+  store<u8>(st + T.Slow, <u8>(<u32>load<u8>(b + B.BresenhamAxes) | (load<u8>(b + B.CheckInputs) != 0 ? CHECKED : 0)));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -330,7 +339,9 @@ function makeSegment(): void {
   const rate = <f32>n / seconds;
   let group: u32 = 1;
   if (rate > 10000) group = rate > 20000 ? (rate > 40000 ? (rate > 80000 ? 16 : 8) : 4) : 2;
-  let interval = (seconds * TIMER_HZ * <f32>group) / <f32>n;
+  // The segment's time spread over its groups; a last, partial group waits as long as a full
+  // one, so the count of groups (not n / group) sets the interval.
+  let interval = (seconds * TIMER_HZ) / <f32>((n + group - 1) / group);
   if (interval > MAX_INTERVAL) interval = MAX_INTERVAL;
   if (interval < 1) interval = 1;
 

@@ -8,48 +8,67 @@
 #include "hal.h"
 #include "plumb_module.c" /* generated: build/<board>/gen/ */
 
+#ifdef PLUMB_REFERENCE_STEPPER
+/* Benchmark images only (npm run bench): the same stepping written by hand in C. */
+#include "reference_stepper.c"
+#define STEPPER_TICK() ref_stepperIsr()
+#else
+#define STEPPER_TICK() fw_stepperIsr()
+#endif
+
 /*
  * Step timer: Timer1 free-running at F_CPU/8 = 2 MHz, compare A schedules the next tick.
  *
- * fw_stepperIsr() returns one word about the *next* tick:
- *   bits  0..7   step-port bits to pulse at that tick,
- *   bits  8..15  direction-port bits to set now (well before that tick: setup time),
- *   bits 16..31  timer ticks from this tick to that one.
- * The pulse for this tick was computed last time, so the rising edge comes at a constant
+ * fw_stepperIsr() returns one word about the *next* step event:
+ *   bits  0..7   step-port bits to pulse at that event,
+ *   bits  8..15  direction-port bits to set now (well before that event: setup time),
+ *   bits 16..31  timer ticks from this event to that one; 0 = right after this one (the
+ *                events of a group, how the firmware steps several times per interrupt at
+ *                high rates); 0xffff = nothing to do until hal_stepperWake().
+ * The pulse for this event was computed last time, so the rising edge comes at a constant
  * latency after the compare match, and the pin stays high while the next word is computed
- * (>= 1 us, which the simulator checks). Ticks closer than STEP_MIN_GAP are run back to back
- * in this interrupt: that is how the firmware steps more than once per interrupt.
+ * (>= 1 us, which the simulator checks). The schedule advances by the returned intervals, so
+ * a late interrupt delays an edge but never the ones after it.
  */
-#define STEP_MIN_GAP 24      /* ticks (12 us): a tick closer than this is run now */
-#define STEP_MAX_BURST 16    /* ticks per interrupt at most, so the main loop always runs */
+#define STEP_MIN_GAP 24      /* ticks (12 us): an event due sooner is run now */
+#define STEP_MAX_BURST 16    /* events per interrupt at most, so the main loop always runs */
 #define STEP_IDLE 0xffffu    /* interval meaning "nothing to do": wake me with hal_stepperWake */
 
 static uint8_t pending_steps;
-static volatile uint8_t stepper_idle = 1;
+static volatile uint8_t stepper_idle = 1; /* the firmware returned STEP_IDLE: it waits for a wake-up */
 
 ISR(TIMER1_COMPA_vect) {
   uint8_t burst = STEP_MAX_BURST;
-  uint16_t tick = OCR1A; /* when this tick was due */
+  uint8_t dirs = BOARD_DIR_PORT & BOARD_DIR_MASK;
   for (;;) {
     uint8_t steps = pending_steps;
     BOARD_STEP_PORT |= steps;
-    u32 word = fw_stepperIsr();
+    u32 word = STEPPER_TICK();
     BOARD_STEP_PORT &= (uint8_t)~steps;
-    BOARD_DIR_PORT = (uint8_t)((BOARD_DIR_PORT & (uint8_t)~BOARD_DIR_MASK) | ((uint8_t)(word >> 8) & BOARD_DIR_MASK));
+    uint8_t next_dirs = (uint8_t)(word >> 8) & BOARD_DIR_MASK;
+    if (next_dirs != dirs) {
+      dirs = next_dirs;
+      BOARD_DIR_PORT = (uint8_t)((BOARD_DIR_PORT & (uint8_t)~BOARD_DIR_MASK) | dirs);
+    }
     pending_steps = (uint8_t)word & BOARD_STEP_MASK;
     uint16_t interval = (uint16_t)(word >> 16);
-    uint16_t elapsed = (uint16_t)(TCNT1 - tick);
-    tick += interval;
-    OCR1A = tick;
-    stepper_idle = interval == STEP_IDLE;
-    if (interval >= elapsed + STEP_MIN_GAP) break;
-    if (--burst == 0) {
-      /* Behind schedule for too long: slip the schedule rather than starve the main loop. */
-      OCR1A = TCNT1 + STEP_MIN_GAP;
-      break;
+    if (interval == 0 && --burst) continue; /* the next event of a group: now (the path back to
+                                                the rising edge is > 16 cycles: step low >= 1 us) */
+    uint16_t tick = OCR1A + interval; /* when that event is due */
+    if (interval == STEP_IDLE) {
+      stepper_idle = 1;
+    } else if (interval == 0 || (interval < 0x8000 && (int16_t)(tick - TCNT1) < STEP_MIN_GAP)) {
+      /* (An interval of 16 ms or more is never due soon: no interrupt is that late.) */
+      /* A full burst, or due too soon to leave and come back: take the event now, or slip the
+         schedule a little rather than starve the main loop. */
+      if (interval != 0 && --burst) {
+        OCR1A = tick;
+        continue;
+      }
+      tick = TCNT1 + STEP_MIN_GAP;
     }
-    /* Step low time >= 1 us before the next rising edge. */
-    __builtin_avr_delay_cycles(12);
+    OCR1A = tick;
+    break;
   }
 }
 

@@ -2,11 +2,14 @@
 // (Pronterface's printcore underneath), as installed by tools/install-debian-packages.sh.
 //
 // How pronsole is driven, from reading printrun 2.0's pronsole.py and printcore.py:
-// - `-e` commands run before pronsole sets up its logging, so printer replies arriving during
-//   them are not printed, and `-e` skips the hook that marks an M114 as typed by the user (without
-//   it the position report is not printed). So `-e` only connects and waits for the printer to be
-//   online (printcore sends M105 until a line starts with "ok" or "start"); M115 and M114 are then
-//   typed on stdin like at the prompt, and "exit" is typed once both replies have been printed.
+// - `-e` commands run before pronsole sets up its logging, so printer lines arriving during them
+//   are not printed (the banner would be lost), and `-e` skips the hook that marks an M114 as typed
+//   by the user (without it the position report is not printed). So everything is typed on stdin
+//   like at the prompt: `connect`, then M115 and M114 once the printer is online (printcore sends
+//   M105 until a line starts with "ok" or "start"), and "exit" once both replies have been printed.
+// - Opening the port resets the simulated board, as DTR does a real MiniRambo's, so the banner
+//   arrives after pronsole has connected and it prints it like any printer line: "\r" + the line,
+//   with an "echo:" prefix removed (pronsole.py recvcb).
 // - HOME and the XDG directories point into a temporary directory: `connect` saves the port in
 //   the rc file and the console keeps a history file.
 import { test } from "node:test";
@@ -18,6 +21,10 @@ import path from "node:path";
 import { SimSession } from "../../tools/sim/session.ts";
 
 const PRONSOLE = "pronsole";
+/** The firmware's banner line, as the printer sends it after "start" (tests/sim/boot.test.ts). */
+const BANNER = "echo:Plumb 0.1.0 on MiniRambo 1.3a (Prusa i3 MK2)";
+
+const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 /** pronsole as a child process whose stdout can be waited on. */
 class Pronsole {
@@ -89,7 +96,7 @@ class Pronsole {
   }
 }
 
-test("pronsole (Debian package printrun) connects to the --pty and runs M115 and M114 from a script", { timeout: 180_000 }, async () => {
+test("pronsole (Debian package printrun) connects to the --pty, shows the firmware's banner and runs M115 and M114", { timeout: 180_000 }, async () => {
   const found = spawnSync(PRONSOLE, ["--version"], { encoding: "utf8" });
   assert.ok(!found.error && found.status === 0, `${PRONSOLE} does not run (Debian package printrun, see tools/install-debian-packages.sh): ${found.error?.message ?? found.stderr}`);
 
@@ -109,13 +116,23 @@ test("pronsole (Debian package printrun) connects to the --pty and runs M115 and
       PYTHONUNBUFFERED: "1",
       TERM: "dumb",
     };
-    const args = ["-c", rc, "-e", `connect ${pty} 115200`, "-e", "block_until_online"];
-    pronsole = new Pronsole(spawn(PRONSOLE, args, { env, stdio: ["pipe", "pipe", "pipe"] }));
+    pronsole = new Pronsole(spawn(PRONSOLE, ["-c", rc], { env, stdio: ["pipe", "pipe", "pipe"] }));
     const p = pronsole;
     const explain = (): string => `pronsole output:\n${p.output.replace(/^/gm, "  | ")}\nharness: ${session.stderr.trim()}`;
 
-    // The console's welcome comes after the -e commands: the printer answered M105 and is online.
-    await p.waitFor(/Welcome to the printer console/, 60_000, "pronsole to see the printer online (an ok to its M105)", explain);
+    await p.waitFor(/Welcome to the printer console/, 60_000, "pronsole's console", explain);
+    p.type(`connect ${pty} 115200`);
+    await p.waitFor(/Printer is now online/, 60_000, "pronsole to see the printer online (its \"start\")", explain);
+    // Opening the port reset the board: "start", the banner and the reset cause, in that order
+    // (pronsole shows the banner without its "echo:").
+    const banner = `(?:echo:)?${escapeRegExp(BANNER.slice("echo:".length))}`;
+    const boot = await p.waitFor(
+      new RegExp(`\\rstart\\s[^]*?\\r${banner}\\s[^]*?\\r(?:echo:)?reset by reset button or host`),
+      30_000,
+      `the banner ${JSON.stringify(BANNER)} after "start", then the reset cause`,
+      explain,
+    );
+    assert.match(boot, new RegExp(`\\r${banner}\\s`), "pronsole shows the banner line");
     p.type("M115");
     p.type("M114");
     const name = await p.waitFor(/FIRMWARE_NAME:Plumb [^\r\n]*/, 30_000, "the M115 reply", explain);
@@ -127,6 +144,8 @@ test("pronsole (Debian package printrun) connects to the --pty and runs M115 and
 
     const { report } = await session.close();
     assert.equal(report.exit, "stopped");
+    const { hostConnects } = report.serial as { hostConnects?: number };
+    assert.ok(hostConnects !== undefined && hostConnects >= 1, `the harness saw ${hostConnects} host connections`);
     // At least M105 (printcore's online check), M115 and M114 crossed the pty.
     assert.ok(report.serial.bytesIn >= "M105\nM115\nM114\n".length, `harness received ${report.serial.bytesIn} bytes`);
   } catch (e) {

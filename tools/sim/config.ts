@@ -53,8 +53,8 @@ export function probeTrigger(board: Board, scenario: Scenario = {}): number {
   return scenario.probeTriggerMm ?? -board.probe.offsetMm.z;
 }
 
-export function harnessConfig(boardName: string, scenario: Scenario = {}): string {
-  const board = loadBoard(boardName);
+export function harnessConfig(boardName: string | Board, scenario: Scenario = {}): string {
+  const board = typeof boardName === "string" ? loadBoard(boardName) : boardName;
   const lines = [simBoardConfig(board).trimEnd()];
   for (const m of mechanics(board, scenario)) {
     lines.push(`mech ${m.axis} ${m.stepsPerMm} ${m.startMm} ${m.endstopMm} ${m.frameMinMm} ${m.frameMaxMm}`);

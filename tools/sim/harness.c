@@ -4,6 +4,10 @@
  * virtual printer model (tools/sim/model/printer.ts, linked in through wasm2c), drives the
  * endstop and probe inputs from the model, keeps EEPROM in a file, counts CPU cycles.
  *
+ * With --pty the port behaves like a MiniRambo's USB serial: opening it resets the board (DTR),
+ * so every host that connects reads "start" and the banner; while no host has it open the
+ * firmware keeps running and what it prints is lost. See "The pty" below.
+ *
  * Usually started through tools/sim/cli.ts (npm run sim), which writes the --config file from
  * boards/<name>/board.json and a scenario. Exit codes: 0 done, 2 firmware halted, 3 firmware
  * stopped answering, 4 time limit, 1 usage or set-up error.
@@ -11,6 +15,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <pty.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -18,6 +23,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/inotify.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -164,6 +171,7 @@ static FILE *trace;
 static FILE *isr_trace; /* --trace-isr: "start-cycle cycles" per step interrupt */
 static int realtime;
 static volatile sig_atomic_t stop_requested;
+static double wall0; /* --realtime: wall-clock time of simulated cycle 0 */
 
 /* serial */
 static int in_fd = 0, out_fd = 1;
@@ -190,6 +198,16 @@ static size_t out_line_len;
 static avr_cycle_count_t last_output_cycle, last_ok_cycle;
 static uint8_t out_pending[1 << 16];
 static size_t out_pending_len;
+
+/* pty mode: the host side */
+static int pty_master = -1;
+static char pty_name[256];     /* the slave, /dev/pts/N */
+static struct termios pty_tio; /* raw: what every host finds when it opens the port */
+static int host_connected;     /* a host has the slave open (the master does not report POLLHUP) */
+static int port_watch = -1;    /* inotify on the slave: opens and closes between two polls */
+static double reset_hold_s = 0.1;
+static double hold_until;      /* > 0: the board is held in reset until this wall-clock time */
+static uint64_t host_connects;
 
 /* pins */
 static int enable_level[AXES];
@@ -286,8 +304,12 @@ static void on_uart_output(struct avr_irq_t *irq, uint32_t value, void *param) {
   uint8_t c = (uint8_t)value;
   bytes_out++;
   last_output_cycle = avr->cycle;
-  if (out_pending_len == sizeof out_pending) flush_output();
-  if (out_pending_len < sizeof out_pending) out_pending[out_pending_len++] = c;
+  if (pty_mode && !host_connected) {
+    /* nobody has the port open: the byte is lost, as on a USB serial nobody listens to */
+  } else {
+    if (out_pending_len == sizeof out_pending) flush_output();
+    if (out_pending_len < sizeof out_pending) out_pending[out_pending_len++] = c;
+  }
   if (c == '\n') {
     host_may_send = 1;
     out_line[out_line_len] = 0;
@@ -411,6 +433,201 @@ static void eeprom_save(void) {
 }
 
 /* ------------------------------------------------------------------------------------------ */
+/* The pty: a MiniRambo on USB
+ *
+ * A real MiniRambo resets when a host opens its port (DTR pulls RESET through a capacitor), its
+ * bootloader waits a moment, then the firmware starts and prints "start" and the banner to the
+ * host that has just connected. Before that host opened the port nobody read what the firmware
+ * printed, and it is gone. The pty behaves the same:
+ *
+ * - The harness keeps only the master side open (it closes the slave once configured), so the
+ *   master reports POLLHUP exactly while no host has the slave open. Polled every 0.1 ms of
+ *   simulated time (every 1 ms of real time while the board is held in reset): POLLHUP going
+ *   away is a host connecting, POLLHUP coming back a host leaving.
+ * - A host that closes the port and opens it again between two polls (printcore does, and a host
+ *   reconnecting) never shows POLLHUP, so an inotify watch on the slave reports the opens and
+ *   closes: a close followed by an open is a new connection (a real board resets on each), and an
+ *   open and close while nobody was connected is a connection that has already ended (`stty -F`
+ *   resets a real board too). inotify merges identical consecutive events, so it cannot count open
+ *   file descriptors; a second process opening the port while a host stays connected is told
+ *   apart only by its open coming before its close (if it does that twice between two polls the
+ *   board resets, which a real board would not). Without inotify, POLLHUP alone is used.
+ * - Connect: the board is reset (avr_reset: flash and EEPROM are kept, registers cleared, MCUSR
+ *   says external reset) and held in reset for --reset-hold-ms of real time, like the bootloader's
+ *   wait, so the host has finished opening the port (pyserial sets its termios and flushes its
+ *   input right after open) before the firmware speaks. Bytes the host sends meanwhile are lost,
+ *   as the bootloader would drop them. The harness' serial state starts afresh.
+ * - While no host is connected the firmware keeps running (simulated time goes on); its output is
+ *   dropped, never queued in the pty. Bytes a host wrote just before closing still reach the
+ *   firmware, as they had already crossed the USB cable.
+ * - Disconnect: replies the host left unread are flushed from the pty (they would otherwise be
+ *   read by the next host, before its "start"), and the raw termios are set again, because Linux
+ *   keeps a pty's termios while the master is open and a host may have left them cooked (echo on
+ *   would send the firmware's own output back to it). The EEPROM file is written, as a real
+ *   EEPROM would have kept what the host saved even if the harness is killed later.
+ *   A real tty drops its unread input when its last user closes it; a pty slave keeps it while
+ *   the master is open, so a host that reopens the port before the harness has noticed the close
+ *   (within one poll) and reads at once can still get the tail of the previous session's output
+ *   before "start". Hosts flush their input after opening (pyserial does), which drops it.
+ */
+
+static double now_s(void);
+static void sleep_ns(long ns);
+
+/* simavr 1.6's avr_reset re-arms the level-triggered INTn polling (see main) and drops every
+   cycle timer, the harness' serial pacing included. */
+static void after_avr_reset(void) {
+  for (int i = 0; i < EXTINT_COUNT; i++) avr_extint_set_strict_lvl_trig(avr, (uint8_t)i, 0);
+  avr_cycle_timer_register(avr, byte_cycles, send_next_byte, NULL);
+}
+
+/* In reset every pin is an input again: the drivers' step and dir inputs fall low, their enable
+   inputs are pulled to "off". avr_reset also cleared the PIN registers, so the endstop and probe
+   levels are driven again (forced: simavr skips raising an IRQ to the value it already has). */
+static void release_pins(void) {
+  for (int a = 0; a < AXES; a++) {
+    if (!cfg.axis[a].step.port) continue;
+    avr_raise_irq(avr_io_getirq(avr, AVR_IOCTL_IOPORT_GETIRQ(cfg.axis[a].step.port), cfg.axis[a].step.bit), 0);
+    avr_raise_irq(avr_io_getirq(avr, AVR_IOCTL_IOPORT_GETIRQ(cfg.axis[a].dir.port), cfg.axis[a].dir.bit), 0);
+    avr_raise_irq(avr_io_getirq(avr, AVR_IOCTL_IOPORT_GETIRQ(cfg.axis[a].enable.port), cfg.axis[a].enable.bit), cfg.axis[a].enable_active_low ? 1 : 0);
+  }
+  for (int i = 0; i < INPUTS; i++) {
+    if (!cfg.input[i].pin.port) continue;
+    avr_io_getirq(avr, AVR_IOCTL_IOPORT_GETIRQ(cfg.input[i].pin.port), cfg.input[i].pin.bit)->flags |= IRQ_FLAG_INIT;
+  }
+  drive_inputs((uint8_t)Z_printerZ_inputs(&model));
+}
+
+/* The reset a host's DTR gives the board: the chip restarts, flash and EEPROM stay. */
+static void reset_board(void) {
+  avr_reset(avr);
+  avr_regbit_set(avr, avr->reset_flags.extrf);
+  after_avr_reset();
+  in_step_isr = 0;
+  release_pins();
+}
+
+/* The serial line as a host that has just opened the port finds it. */
+static void clear_serial_state(void) {
+  in_head = in_tail = 0;
+  out_pending_len = 0;
+  in_line_len = 0;
+  in_line_comment = in_line_paren = 0;
+  out_line_len = 0;
+  at_line_start = 1;
+  host_may_send = 0;
+  uart_xoff = 0;
+  oks_expected = oks_seen; /* commands in flight died with the reset */
+}
+
+/* What the inotify watch reported since the last call, in order. */
+typedef struct {
+  int opened;            /* a host opened the port */
+  int reopened;          /* an open came after a close */
+  int closed_after_open; /* a close came after an open */
+  int last_close;        /* the last event was a close */
+} port_events_t;
+
+static port_events_t read_port_events(void) {
+  port_events_t ev = {0, 0, 0, 0};
+  int closed = 0;
+  char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
+  ssize_t n;
+  while (port_watch >= 0 && (n = read(port_watch, buf, sizeof buf)) > 0) {
+    for (char *p = buf; p < buf + n;) {
+      const struct inotify_event *e = (const struct inotify_event *)p;
+      if (e->mask & IN_OPEN) {
+        ev.opened = 1;
+        if (closed) ev.reopened = 1;
+        ev.last_close = 0;
+      }
+      if (e->mask & (IN_CLOSE_WRITE | IN_CLOSE_NOWRITE)) {
+        if (ev.opened) ev.closed_after_open = 1;
+        closed = ev.last_close = 1;
+      }
+      p += sizeof *e + e->len;
+    }
+  }
+  return ev;
+}
+
+/* A session on the port ended: drop what the firmware wrote that that host did not read (the
+   next host would read it before its "start") and set the raw termios again. If the next host
+   has already opened the port (closed and reopened between two polls) and set its own termios,
+   they are overwritten with raw ones: what a host talking to a printer wants anyway (pyserial
+   reads with O_NONBLOCK, so VMIN/VTIME do not matter to it; a pty has no baud rate). */
+static void settle_pty(void) {
+  int fd = open(pty_name, O_RDWR | O_NOCTTY | O_NONBLOCK);
+  if (fd < 0) return;
+  tcflush(fd, TCIFLUSH);
+  tcsetattr(fd, TCSANOW, &pty_tio);
+  close(fd);
+  (void)read_port_events(); /* our own open and close */
+}
+
+static void on_host_connect(void) {
+  host_connected = 1;
+  host_connects++;
+  clear_serial_state();
+  reset_board();
+  hold_until = now_s() + reset_hold_s;
+  fprintf(stderr, "plumbsim: host connected: board reset\n");
+}
+
+static void on_host_disconnect(void) {
+  host_connected = 0;
+  out_pending_len = 0;
+  settle_pty();
+  if (eeprom_file) eeprom_save();
+  fprintf(stderr, "plumbsim: host disconnected\n");
+}
+
+/* Linux: termios requests on the master act on the slave's settings. */
+static int pty_termios_changed(void) {
+  struct termios now;
+  if (tcgetattr(pty_master, &now) < 0) return 0;
+  return now.c_iflag != pty_tio.c_iflag || now.c_oflag != pty_tio.c_oflag || now.c_cflag != pty_tio.c_cflag || now.c_lflag != pty_tio.c_lflag ||
+         now.c_cc[VMIN] != pty_tio.c_cc[VMIN] || now.c_cc[VTIME] != pty_tio.c_cc[VTIME];
+}
+
+static int host_present(void) {
+  struct pollfd p = {.fd = pty_master, .events = POLLIN};
+  if (poll(&p, 1, 0) < 0) return host_connected; /* EINTR: no news */
+  return !(p.revents & POLLHUP);
+}
+
+/* Every 0.1 ms of simulated time: notice hosts coming and going, move bytes. */
+static void service_pty(void) {
+  int present = host_present(); /* first: the events read next are at least as recent */
+  port_events_t ev = read_port_events();
+  if (host_connected && (!present || ev.reopened)) {
+    on_host_disconnect(); /* gone, or gone and another open since (then connected again below) */
+  } else if (!host_connected && ev.closed_after_open) {
+    on_host_connect(); /* a host came and went between two polls: it reset the board too */
+    on_host_disconnect();
+  }
+  if (!host_connected && (present || (ev.opened && !ev.last_close))) on_host_connect();
+  else if (!host_connected && !present && pty_termios_changed()) tcsetattr(pty_master, TCSANOW, &pty_tio); /* unseen (no inotify) */
+  read_input();
+  if (hold_until > 0) in_head = in_tail = 0; /* the board is in reset: nobody receives them */
+  if (host_connected) flush_output();
+}
+
+/* The board in reset after a connect: the chip does not run; the pty is still watched (a host
+   that closes and reopens the port meanwhile resets the board again and restarts the wait). */
+static void hold_in_reset(void) {
+  double t0 = now_s();
+  while (!stop_requested) {
+    double left = hold_until - now_s();
+    if (left <= 0) break;
+    sleep_ns(left < 1e-3 ? (long)(left * 1e9) : 1000000L);
+    service_pty();
+  }
+  hold_until = 0;
+  wall0 += now_s() - t0; /* --realtime: time held is not time the simulation fell behind */
+}
+
+/* ------------------------------------------------------------------------------------------ */
 /* Report */
 
 static const char *VIOLATION_NAMES[] = {"pulseHigh", "pulseLow", "dirSetup", "stepWhileDisabled", "frameCollision", "bedCrash"};
@@ -420,8 +637,9 @@ static void write_report(const char *reason, int code) {
   FILE *f = fopen(report_file, "w");
   if (!f) die("cannot write %s: %s", report_file, strerror(errno));
   fprintf(f, "{\n  \"exit\": \"%s\",\n  \"exitCode\": %d,\n  \"cycles\": %llu,\n  \"fcpu\": %u,\n", reason, code, (unsigned long long)avr->cycle, cfg.fcpu);
-  fprintf(f, "  \"serial\": {\"bytesIn\": %llu, \"bytesOut\": %llu, \"oksExpected\": %llu, \"oks\": %llu},\n", (unsigned long long)bytes_in,
-          (unsigned long long)bytes_out, (unsigned long long)oks_expected, (unsigned long long)oks_seen);
+  fprintf(f, "  \"serial\": {\"bytesIn\": %llu, \"bytesOut\": %llu, \"oksExpected\": %llu, \"oks\": %llu, \"hostConnects\": %llu},\n",
+          (unsigned long long)bytes_in, (unsigned long long)bytes_out, (unsigned long long)oks_expected, (unsigned long long)oks_seen,
+          (unsigned long long)host_connects);
   fprintf(f, "  \"axes\": {");
   for (int a = 0; a < AXES; a++) {
     fprintf(f, "%s\"%s\": {\"steps\": %d, \"stepsTotal\": %d, \"mm\": %.6f}", a ? ", " : "", cfg.axis[a].name[0] ? cfg.axis[a].name : "?",
@@ -461,7 +679,7 @@ static void usage(void) {
           "usage: plumbsim --hex FILE --config FILE [--config FILE...] [--eeprom FILE] [--pty PATH]\n"
           "                [--realtime] [--report FILE] [--trace-steps FILE] [--trace-isr FILE] [--timeout SECONDS]\n"
           "                [--max-seconds SECONDS] [--settle-ms MS] [--keep-running] [--dump-sram START:LEN]\n"
-          "                [--profile FILE] [--profile-marker ID] [--pace-by-ok]\n");
+          "                [--profile FILE] [--profile-marker ID] [--pace-by-ok] [--reset-hold-ms MS]\n");
   exit(1);
 }
 
@@ -501,6 +719,7 @@ int main(int argc, char **argv) {
     } else if (!strcmp(a, "--timeout") && v) timeout_s = atof(v), i++;
     else if (!strcmp(a, "--max-seconds") && v) max_s = atof(v), i++;
     else if (!strcmp(a, "--settle-ms") && v) settle_ms = atof(v), i++;
+    else if (!strcmp(a, "--reset-hold-ms") && v) reset_hold_s = atof(v) * 1e-3, i++;
     else if (!strcmp(a, "--dump-sram") && v) {
       if (sscanf(v, "%i:%i", &dump_start, &dump_len) != 2) die("--dump-sram takes START:LENGTH (data-space address)");
       i++;
@@ -562,19 +781,24 @@ int main(int argc, char **argv) {
 
   if (pty_path) {
     int master, slave;
-    char name[256];
-    if (openpty(&master, &slave, name, NULL, NULL) < 0) die("openpty: %s", strerror(errno));
-    struct termios tio;
-    tcgetattr(slave, &tio);
-    cfmakeraw(&tio);
-    tcsetattr(slave, TCSANOW, &tio);
+    if (openpty(&master, &slave, pty_name, NULL, NULL) < 0) die("openpty: %s", strerror(errno));
+    if (tcgetattr(slave, &pty_tio) < 0) die("tcgetattr %s: %s", pty_name, strerror(errno));
+    cfmakeraw(&pty_tio); /* no echo, no line editing, no CR/LF translation, no signals */
+    if (tcsetattr(slave, TCSANOW, &pty_tio) < 0) die("tcsetattr %s: %s", pty_name, strerror(errno));
+    /* Only hosts hold the slave open from now on: the master tells when one does (The pty). */
+    close(slave);
+    port_watch = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+    if (port_watch >= 0 && inotify_add_watch(port_watch, pty_name, IN_OPEN | IN_CLOSE_WRITE | IN_CLOSE_NOWRITE) < 0) {
+      close(port_watch);
+      port_watch = -1;
+    }
     fcntl(master, F_SETFL, fcntl(master, F_GETFL) | O_NONBLOCK);
     unlink(pty_path);
-    if (symlink(name, pty_path) < 0) die("symlink %s -> %s: %s", pty_path, name, strerror(errno));
-    in_fd = out_fd = master;
+    if (symlink(pty_name, pty_path) < 0) die("symlink %s -> %s: %s", pty_path, pty_name, strerror(errno));
+    in_fd = out_fd = pty_master = master;
     pty_mode = 1;
     keep_running = 1;
-    fprintf(stderr, "plumbsim: serial port on %s (%s)\n", pty_path, name);
+    fprintf(stderr, "plumbsim: serial port on %s (%s)\n", pty_path, pty_name);
   } else {
     stdin_flags = fcntl(0, F_GETFL);
     fcntl(0, F_SETFL, stdin_flags | O_NONBLOCK);
@@ -600,7 +824,7 @@ int main(int argc, char **argv) {
 
   const char *reason = "done";
   int code = 0;
-  double wall0 = now_s();
+  wall0 = now_s();
   avr_cycle_count_t timeout_cycles = (avr_cycle_count_t)(timeout_s * cfg.fcpu);
   avr_cycle_count_t settle_cycles = (avr_cycle_count_t)(settle_ms * 1e-3 * cfg.fcpu);
   avr_cycle_count_t max_cycles = max_s > 0 ? (avr_cycle_count_t)(max_s * cfg.fcpu) : 0;
@@ -636,8 +860,8 @@ int main(int argc, char **argv) {
     next_check = avr->cycle + 1600; /* 0.1 ms */
     resync_inputs();
     if (pty_mode) {
-      read_input();
-      flush_output();
+      service_pty();
+      if (hold_until > 0) hold_in_reset();
     }
     if (stop_requested) {
       reason = "stopped";

@@ -6,9 +6,12 @@ import os from "node:os";
 import path from "node:path";
 import { boardBuildDir, DEFAULT_BOARD, SIM_BINARY } from "../build/paths.ts";
 import { harnessConfig, type Scenario } from "./config.ts";
+import type { Board } from "../build/board.ts";
 
 export interface SimOptions {
   board?: string;
+  /** Board data for the simulated printer instead of boards/<board>/board.json (benchmarks). */
+  boardData?: Board;
   /** Bytes sent to the serial port, paced at 115200 baud. */
   input?: string | Buffer;
   /** Send each line only after every earlier command had its "ok", as hosts do when printing
@@ -68,7 +71,7 @@ export function runSim(opts: SimOptions = {}): Promise<SimResult> {
   const board = opts.board ?? DEFAULT_BOARD;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "plumbsim-"));
   const config = path.join(dir, "sim.cfg");
-  fs.writeFileSync(config, harnessConfig(board, opts.scenario));
+  fs.writeFileSync(config, harnessConfig(opts.boardData ?? board, opts.scenario));
   const reportFile = path.join(dir, "report.json");
   const traceFile = path.join(dir, "steps.txt");
   const isrFile = path.join(dir, "isr.txt");

@@ -9,8 +9,10 @@
 //
 // Serial on stdin/stdout: the harness paces the bytes at 115200 baud in simulated time, keeps
 // running while stdin is open, and exits once stdin is closed and every command line has had its
-// "ok". With `pty` the serial port is a pty any host can open instead; close() then stops the
-// harness with SIGTERM.
+// "ok". With `pty` the serial port is a pty any host can open instead, and it behaves like a
+// MiniRambo's USB port: each time a host opens it the board resets, so that host reads "start" and
+// the banner; what the firmware prints while no host has it open is lost. close() then stops the
+// harness with SIGTERM (or another signal); it still writes the EEPROM file and the report.
 
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 import fs from "node:fs";
@@ -28,8 +30,14 @@ export interface SessionOptions {
   hex?: string;
   /** EEPROM file (read at start, written at exit); default: a fresh erased EEPROM. */
   eeprom?: string;
-  /** Serial port on a pty: the harness makes PATH a symlink to it. Default: stdin/stdout. */
+  /**
+   * Serial port on a pty: the harness makes PATH a symlink to it. Default: stdin/stdout. Opening
+   * it resets the board (like DTR on a real MiniRambo); the firmware starts about
+   * `resetHoldMs` later, once the host has finished opening the port.
+   */
   pty?: string;
+  /** pty mode: real-time milliseconds the board is held in reset after a host opens the port (default 100). */
+  resetHoldMs?: number;
   /** Simulated seconds without output, after stdin closed, before the harness says "no answer". */
   timeoutSeconds?: number;
   /** Hard limit of simulated seconds. */
@@ -92,6 +100,7 @@ export class SimSession {
     if (opts.timeoutSeconds !== undefined) args.push("--timeout", String(opts.timeoutSeconds));
     if (opts.maxSeconds !== undefined) args.push("--max-seconds", String(opts.maxSeconds));
     if (opts.realtime) args.push("--realtime");
+    if (opts.resetHoldMs !== undefined) args.push("--reset-hold-ms", String(opts.resetHoldMs));
     if (opts.extraArgs) args.push(...opts.extraArgs);
 
     this.child = spawn(SIM_BINARY, args, { stdio: ["pipe", "pipe", "pipe"] });
@@ -123,7 +132,10 @@ export class SimSession {
     });
   }
 
-  /** Spawns the harness; in pty mode resolves once the pty exists and can be opened. */
+  /**
+   * Spawns the harness; in pty mode resolves once the pty exists and can be opened (the harness
+   * announces it on stderr after it has configured the pty and closed its own side of it).
+   */
   static async start(opts: SessionOptions = {}): Promise<SimSession> {
     const hex = opts.hex ?? path.join(boardBuildDir(opts.board ?? DEFAULT_BOARD), "firmware.hex");
     for (const f of [SIM_BINARY, hex]) {
@@ -200,13 +212,14 @@ export class SimSession {
   /**
    * Ends the session and returns the harness's report. stdin mode: closes stdin, so the harness
    * finishes once every command has had its "ok" (or gives up after --timeout simulated seconds).
-   * pty mode: SIGTERM. Kills the harness if it has not exited after timeoutMs.
+   * pty mode: `signal` (SIGTERM unless told; the harness handles SIGINT alike). Kills the harness
+   * if it has not exited after timeoutMs.
    */
-  async close(timeoutMs = DEFAULT_CLOSE_MS): Promise<SessionResult> {
+  async close(timeoutMs = DEFAULT_CLOSE_MS, signal: NodeJS.Signals = "SIGTERM"): Promise<SessionResult> {
     if (this.disposed) throw new Error("the session is already closed");
     try {
       if (!this.exit) {
-        if (this.ptyPath) this.child.kill("SIGTERM");
+        if (this.ptyPath) this.child.kill(signal);
         else this.child.stdin.end();
       }
       await this.waitFor(() => (this.exit ? true : undefined), timeoutMs, "plumbsim to exit", true);
