@@ -36,6 +36,20 @@
 /** Endstops and probe as logical bits (see motion/inputs.ts), already corrected for polarity. */
 @external("hal", "readInputs") export declare function readInputs(): u32;
 
+// Display: an HD44780 character LCD (the MiniRambo's 20x4), write-only (its RW pin is tied low).
+/**
+ * 1 when the controller takes the next byte: the HAL's power-on initialisation is done (it runs
+ * while this is polled, from about 50 ms after reset) and the last write's execution time has
+ * passed (60 us; 2.2 ms after clear or home). Never waits.
+ */
+@external("hal", "lcdReady") export declare function lcdReady(): u32;
+/**
+ * One byte to the controller: an instruction (isData 0; 0x80 | address moves to a DDRAM address)
+ * or a character at the current address, which then advances (isData 1). Returns after the
+ * pulses (about 20 us in all). Call only after lcdReady() said 1.
+ */
+@external("hal", "lcdWrite") export declare function lcdWrite(isData: u32, byte: u32): void;
+
 // Housekeeping.
 @external("hal", "watchdogReset") export declare function watchdogReset(): void;
 /** Why the chip last reset: bits of MCUSR (1 power-on, 2 external, 4 brown-out, 8 watchdog). */

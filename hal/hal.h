@@ -40,6 +40,8 @@ void hal_watchdogReset(void);
 u32 hal_resetCause(void);
 static inline void hal_marker(u32 id);
 void hal_halt(u32 code);
+u32 hal_lcdReady(void);
+void hal_lcdWrite(u32 isData, u32 byte);
 /* END HAL IMPORTS */
 
 /* The runtime's side: a wasm trap (out-of-bounds access, division by zero, unreachable...). */

@@ -3,7 +3,7 @@
 
 import * as parser from "./parser";
 import * as out from "../serial/out";
-import { rom } from "../rom";
+import { rom, RomText } from "../rom";
 import { millis } from "../hal";
 import * as motion from "../motion/motion";
 import * as homing from "../motion/homing";
@@ -191,36 +191,38 @@ function state(triggered: u32): void {
   out.line(triggered ? rom("TRIGGERED") : rom("open"));
 }
 
-/** M220 [S<percent>]: feedrate override. */
-export function m220(): void {
-  if (!parser.hasValue(S_)) {
-    out.text(rom("FR:"));
-    out.uint(motion.feedratePercent);
-    out.line(rom("%"));
-    return;
-  }
+const NO_PERCENT: i32 = -1;
+const BAD_PERCENT: i32 = -2;
+
+/** The S<percent> of M220/M221 (10 to 500), NO_PERCENT without S, or BAD_PERCENT (refused). */
+function percentArgument(refusal: RomText): i32 {
+  if (!parser.hasValue(S_)) return NO_PERCENT;
   const s = parser.value(S_);
   if (!(s >= 10 && s <= 500)) {
-    out.line(rom("Error:M220 S must be 10 to 500 percent; nothing changed"));
-    return;
+    out.line(refusal);
+    return BAD_PERCENT;
   }
-  motion.feedratePercent = <u32>nearest<f32>(s);
+  return <i32>nearest<f32>(s);
+}
+
+function reportPercent(label: RomText, percent: u32): void {
+  out.text(label);
+  out.uint(percent);
+  out.line(rom("%"));
+}
+
+/** M220 [S<percent>]: feedrate override. */
+export function m220(): void {
+  const p = percentArgument(rom("Error:M220 S must be 10 to 500 percent; nothing changed"));
+  if (p == NO_PERCENT) reportPercent(rom("FR:"), motion.feedratePercent);
+  else if (p >= 0) motion.feedratePercent = <u32>p;
 }
 
 /** M221 [S<percent>]: extrusion (flow) multiplier. */
 export function m221(): void {
-  if (!parser.hasValue(S_)) {
-    out.text(rom("echo:E0 Flow: "));
-    out.uint(motion.flowPercent);
-    out.line(rom("%"));
-    return;
-  }
-  const s = parser.value(S_);
-  if (!(s >= 10 && s <= 500)) {
-    out.line(rom("Error:M221 S must be 10 to 500 percent; nothing changed"));
-    return;
-  }
-  motion.flowPercent = <u32>nearest<f32>(s);
+  const p = percentArgument(rom("Error:M221 S must be 10 to 500 percent; nothing changed"));
+  if (p == NO_PERCENT) reportPercent(rom("echo:E0 Flow: "), motion.flowPercent);
+  else if (p >= 0) motion.flowPercent = <u32>p;
 }
 
 /** M400: wait until every queued move is done. */

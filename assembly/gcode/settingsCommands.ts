@@ -122,15 +122,20 @@ export function m851(): void {
   if (parser.hasValue(90)) motion.markUnhomed(2); // Z zero came from the old offset
 }
 
+/** "<prefix>98 bytes, crc 12345)": the record M500 wrote or M501 read. */
+function recordSummary(prefix: RomText): void {
+  out.text(prefix);
+  out.uint(settings.recordBytes());
+  out.text(rom(" bytes, crc "));
+  out.uint(settings.lastComputedCrc);
+  out.line(rom(")"));
+}
+
 /** M500: save the settings to EEPROM. */
 export function m500(): void {
   motion.synchronize(); // writing EEPROM takes ~3.4 ms a byte: not while moving
   if (settings.saveToEeprom()) {
-    out.text(rom("echo:Settings stored ("));
-    out.uint(settings.recordBytes());
-    out.text(rom(" bytes, crc "));
-    out.uint(settings.lastComputedCrc);
-    out.line(rom(")"));
+    recordSummary(rom("echo:Settings stored ("));
   } else {
     out.line(rom("Error:EEPROM write failed: read-back differs; settings not stored"));
   }
@@ -142,11 +147,7 @@ export function m501(): void {
   const r = settings.loadFromEeprom();
   if (r == LoadResult.Ok) {
     for (let a = 0; a < AXES; a++) motion.setNativePosition(a, motion.native(a));
-    out.text(rom("echo:Settings loaded ("));
-    out.uint(settings.recordBytes());
-    out.text(rom(" bytes, crc "));
-    out.uint(settings.lastComputedCrc);
-    out.line(rom(")"));
+    recordSummary(rom("echo:Settings loaded ("));
   } else {
     reportLoadFailure(r, false);
   }

@@ -1,13 +1,14 @@
 // Everything the firmware prints on the serial port goes through here: flash texts and numbers.
-// No strings, no allocation: digits are produced into a small static scratch area.
+// No strings, no allocation: digits are produced (format.ts) into a small static scratch area.
 // While the transmit ring is full, motion keeps being prepared (system/background.ts), so a long
 // report never lets the step interrupt run dry.
 
 import { serialWrite, romByte } from "../hal";
 import { RomText, romLength, romOffset } from "../rom";
 import { background } from "../system/background";
+import { NUMBER_MAX, formatUint, formatInt, formatFixed } from "../format";
 
-const digits = memory.data(12);
+const digits = memory.data(NUMBER_MAX);
 
 export function char(c: u32): void {
   while (serialWrite(c) == 0) background();
@@ -34,56 +35,17 @@ export function line(t: RomText): void {
 }
 
 export function uint(v: u32): void {
-  let n: u32 = 0;
-  do {
-    store<u8>(digits + n, <u8>(48 + v % 10));
-    v /= 10;
-    n++;
-  } while (v != 0);
-  while (n > 0) {
-    n--;
-    char(load<u8>(digits + n));
-  }
+  chars(digits, formatUint(digits, v));
 }
 
 export function int(v: i32): void {
-  if (v < 0) {
-    char(45); // '-'
-    uint(<u32>(-v));
-  } else {
-    uint(<u32>v);
-  }
+  chars(digits, formatInt(digits, v));
 }
 
-const POWERS_OF_TEN = memory.data<u32>([1, 10, 100, 1000, 10000, 100000, 1000000]);
-
 /**
- * `v` rounded to `decimals` (0..6) places. An f32 holds about 7 significant digits: decimals that
- * would only show rounding noise (scaled value beyond 2^24) are dropped, integer digits never.
+ * `v` rounded to `decimals` (0..6) places; decimals that would only show an f32's rounding noise
+ * are dropped, integer digits never (format.ts).
  */
 export function fixed(v: f32, decimals: u32): void {
-  if (decimals > 6) decimals = 6;
-  if (v != v) {
-    char(110); char(97); char(110); // "nan"
-    return;
-  }
-  let magnitude = Mathf.abs(v);
-  let scale = load<u32>(POWERS_OF_TEN + (decimals << 2));
-  while (decimals > 0 && magnitude * <f32>scale >= <f32>16777216.0) {
-    decimals--;
-    scale = load<u32>(POWERS_OF_TEN + (decimals << 2));
-  }
-  if (magnitude >= <f32>4.0e9) magnitude = <f32>4.0e9;
-  const scaled = <u32>(magnitude * <f32>scale + <f32>0.5);
-  if (v < 0 && scaled != 0) char(45);
-  uint(scaled / scale);
-  if (decimals == 0) return;
-  char(46); // '.'
-  let fraction = scaled % scale;
-  let divisor = scale / 10;
-  while (divisor > 0) {
-    char(48 + fraction / divisor);
-    fraction %= divisor;
-    divisor /= 10;
-  }
+  chars(digits, formatFixed(digits, v, decimals));
 }

@@ -32,6 +32,11 @@ export function check(): void {
   }
 }
 
+/** A command is running (from its start to its reply). */
+export function isBusy(): bool {
+  return busy;
+}
+
 /** Milliseconds the current command has run. */
 export function busyMs(): u32 {
   return busy ? millis() - busySince : 0;

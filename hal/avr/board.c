@@ -1,5 +1,6 @@
 /*
  * Board-level HAL: pin set-up, stepper enables, flash tables, watchdog, reset cause, halt.
+ * (The display's pins and protocol are in lcd.c.)
  * Pins come from the generated board_pins.h (boards/<name>/board.json).
  */
 #include <avr/interrupt.h>
@@ -52,6 +53,7 @@ void board_pins_init(void) {
   PIN_MAKE_OUTPUT(BOARD_PIN_FAN_PRINT);
   PIN_MAKE_OUTPUT(BOARD_PIN_FAN_HOTEND);
   outputs_off();
+  lcd_pins_init();
 #ifdef BOARD_PIN_CURRENT_XY
   /* Motor current references: Timer5 8-bit fast PWM on OC5A/B/C. Duty from Prusa's MK2
      defaults (270, 830, 450 of a 2000 range -> 34, 106, 57 of 255). */

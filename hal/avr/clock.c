@@ -22,3 +22,18 @@ u32 hal_millis(void) {
   ATOMIC_BLOCK(ATOMIC_RESTORESTATE) { now = ms; }
   return now;
 }
+
+/* Microseconds, to 4 us (a Timer0 count), modulo 65536: for timing waits shorter than 65 ms by
+   difference, (uint16_t)(clock_us16() - then) >= us. 16 bits keep it a few cycles. */
+uint16_t clock_us16(void) {
+  uint16_t now;
+  uint8_t count, pending;
+  ATOMIC_BLOCK(ATOMIC_RESTORESTATE) {
+    now = (uint16_t)ms;
+    count = TCNT0;
+    pending = TIFR0 & _BV(OCF0A);
+  }
+  /* A compare match while interrupts were off: its millisecond is not counted yet. */
+  if (pending && count < 125) now++;
+  return (uint16_t)(now * 1000u + count * 4u);
+}

@@ -13,6 +13,7 @@ import { MODULE_DIR, SIM_DIR, DEFAULT_BOARD } from "../../tools/build/paths.ts";
 import { flashTables, loadBoard, AXES, parsePin, type Board } from "../../tools/build/board.ts";
 import type { RomTexts } from "../../tools/build/romTable.ts";
 import { mechanics, probeTrigger, type Scenario } from "../../tools/sim/config.ts";
+import { Hd44780 } from "./hd44780.ts";
 
 export const EEPROM_BYTES = 4096;
 const LOOP_NS = 20_000;
@@ -25,6 +26,13 @@ const BURST_NS = 4000;
 const BYTE_NS = Math.round(10e9 / 115200);
 const RX_SIZE = 255;
 const TX_SIZE = 127;
+/** The display as hal/avr/lcd.c drives it: power-on initialisation done 57.21 ms after reset
+ * (50 ms, then its instructions and the waits after them), then 60 us per byte (2.2 ms for clear
+ * and home); a write call takes about 20 us. */
+const LCD_READY_NS = 57_210_000;
+const LCD_WRITE_NS = 60_000;
+const LCD_CLEAR_NS = 2_200_000;
+const LCD_CALL_NS = 20_000;
 
 /** Thrown through the module when the firmware halts or traps; caught by HostPrinter. */
 export class FirmwareStopped extends Error {
@@ -82,6 +90,9 @@ export class HostPrinter {
   output = "";
   stopped: FirmwareStopped | null = null;
   readonly markers = new Map<number, number[]>();
+  /** The display (20x4 HD44780). */
+  readonly lcd: Hd44780;
+  private lcdFreeNs = LCD_READY_NS;
 
   private fw!: FirmwareExports;
   model!: ModelExports;
@@ -107,6 +118,7 @@ export class HostPrinter {
     this.board = loadBoard(opts.board ?? DEFAULT_BOARD);
     this.eeprom = opts.eeprom ? Uint8Array.from(opts.eeprom) : new Uint8Array(EEPROM_BYTES).fill(0xff);
     this.resetCause = opts.resetCause ?? 1;
+    this.lcd = new Hd44780(this.board.lcd.cols, this.board.lcd.rows);
     AXES.forEach((a, i) => {
       this.stepBitAxis[parsePin(this.board.steppers[a].step).bit] = i;
       this.dirBitAxis[parsePin(this.board.steppers[a].dir).bit] = i;
@@ -208,6 +220,15 @@ export class HostPrinter {
       halt: (code: number) => {
         throw new FirmwareStopped("halt", code, `halted (${code})`);
       },
+      lcdReady: () => (this.nowNs >= this.lcdFreeNs ? 1 : 0),
+      lcdWrite: (isData: number, byte: number) => {
+        if (this.nowNs < LCD_READY_NS) return; // still initialising: dropped, as in lcd.c
+        if (this.nowNs < this.lcdFreeNs) this.advance(this.lcdFreeNs - this.nowNs); // lcd.c waits too
+        this.lcd.write(isData, byte);
+        this.advance(LCD_CALL_NS);
+        const b = byte & 0xff;
+        this.lcdFreeNs = this.nowNs + (!isData && b >= 1 && b <= 3 ? LCD_CLEAR_NS : LCD_WRITE_NS);
+      },
     };
   }
 
@@ -264,6 +285,11 @@ export class HostPrinter {
     const o = this.output;
     this.output = "";
     return o;
+  }
+
+  /** What the display shows, row by row. */
+  lcdRows(): string[] {
+    return this.lcd.lines();
   }
 
   axisSteps(axis: number): number {

@@ -9,6 +9,8 @@
 @external("testHal", "setEepromByte") export declare function setEepromByte(addr: u32, v: u32): void;
 @external("testHal", "wakeCount") export declare function wakeCount(): i32;
 @external("testHal", "enabledMask") export declare function enabledMask(): u32;
+@external("testHal", "lcdWrites") export declare function lcdWrites(): u32;
+@external("testHal", "lcdChar") export declare function lcdChar(row: u32, col: u32): u32;
 
 /** Everything printed since the last call. */
 export function takeOutput(): string {
@@ -21,4 +23,11 @@ export function takeOutput(): string {
 
 export function sendText(s: string): void {
   for (let i = 0; i < s.length; i++) pushInput(s.charCodeAt(i));
+}
+
+/** Row `row` of the display (20 characters). */
+export function lcdRow(row: u32): string {
+  let s = "";
+  for (let col: u32 = 0; col < 20; col++) s += String.fromCharCode(lcdChar(row, col));
+  return s;
 }

@@ -3,6 +3,7 @@
 import { flashTables, loadBoard } from "../../tools/build/board.ts";
 import { DEFAULT_BOARD } from "../../tools/build/paths.ts";
 import type { RomTexts } from "../../tools/build/romTable.ts";
+import { Hd44780, ROW_ADDRESSES } from "../../hal/host/hd44780.ts";
 
 export function createTestHal() {
   const texts = (globalThis as { plumbRomTexts?: RomTexts }).plumbRomTexts ?? { texts: [], offsets: [], size: 0 };
@@ -16,6 +17,7 @@ export function createTestHal() {
     wakes: 0,
     eeprom: new Uint8Array(4096).fill(0xff),
     markers: [] as number[],
+    lcd: new Hd44780(),
   };
   const imports = {
     serialRead: () => (state.input.length ? state.input.shift()! : -1),
@@ -38,6 +40,8 @@ export function createTestHal() {
     halt: (code: number) => {
       throw new Error(`firmware halted (${code})`);
     },
+    lcdReady: () => 1,
+    lcdWrite: (isData: number, byte: number) => state.lcd.write(isData, byte),
   };
   const testImports = {
     outputLength: () => state.output.length,
@@ -50,6 +54,8 @@ export function createTestHal() {
     setEepromByte: (a: number, v: number) => void (state.eeprom[a >>> 0] = v & 0xff),
     wakeCount: () => state.wakes,
     enabledMask: () => state.enabled,
+    lcdWrites: () => state.lcd.writes,
+    lcdChar: (row: number, col: number) => state.lcd.ddram[ROW_ADDRESSES[row] + col],
   };
   return { imports, testImports, state };
 }

@@ -49,6 +49,7 @@ export async function buildSimulator(): Promise<string> {
     HARNESS_SRC,
     modelC,
     path.join(WASM_RT_DIR, "wasm-rt-impl.c"),
+    "-lsimavrparts", // the HD44780 display
     "-lsimavr",
     "-lelf",
     "-lutil",

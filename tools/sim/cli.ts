@@ -1,11 +1,14 @@
 // npm run sim -- [--board B] [--pty PATH] [--realtime] [--eeprom FILE] [--scenario FILE]
-//                [--report FILE] [--trace-steps FILE] [--console]
+//                [--report FILE] [--trace-steps FILE] [--trace-isr FILE] [--pace-by-ok]
+//                [--profile FILE [--profile-marker ID]] [--reset-hold-ms MS] [--console]
 //
 // Runs the real build/<board>/firmware.hex in the simulated printer. Without --pty the serial
 // port is stdin/stdout: `printf 'M115\nM114\n' | npm run --silent sim` prints the replies and
-// exits once stdin is closed and every command has had its "ok". With --pty PATH any serial host
-// (Pronterface, OctoPrint, pronsole) can connect to PATH. --console is for typing G-code by hand:
-// real time, until Ctrl-D. EEPROM persists in build/<board>/eeprom.bin unless --eeprom says.
+// exits once stdin is closed and every command has had its "ok"; --pace-by-ok sends each line
+// only once the previous one had its ok, as a printing host does. With --pty PATH any serial
+// host (Pronterface, OctoPrint, pronsole) can connect to PATH; opening the port resets the
+// board, as on a real MiniRambo. --console is for typing G-code by hand: real time, until
+// Ctrl-D. EEPROM persists in build/<board>/eeprom.bin unless --eeprom says.
 
 import { spawn } from "node:child_process";
 import fs from "node:fs";
@@ -32,10 +35,16 @@ function main(): void {
     else if (a === "--scenario") scenarioFile = value();
     else if (a === "--eeprom") eeprom = value();
     else if (a === "--console") console_ = true;
-    else if (a === "--realtime" || a === "--keep-running") pass.push(a);
-    else if (["--pty", "--report", "--trace-steps", "--timeout", "--max-seconds", "--settle-ms"].includes(a)) pass.push(a, value());
+    else if (a === "--realtime" || a === "--keep-running" || a === "--pace-by-ok") pass.push(a);
+    else if (["--pty", "--report", "--trace-steps", "--trace-isr", "--timeout", "--max-seconds", "--settle-ms", "--profile", "--profile-marker", "--reset-hold-ms"].includes(a)) {
+      pass.push(a, value());
+    }
     else if (a === "--help" || a === "-h") {
-      console.log("usage: npm run sim -- [--board B] [--pty PATH] [--realtime] [--eeprom FILE] [--scenario FILE] [--report FILE] [--trace-steps FILE] [--console]");
+      console.log(
+        "usage: npm run sim -- [--board B] [--pty PATH] [--realtime] [--eeprom FILE] [--scenario FILE] [--report FILE]\n" +
+          "                      [--trace-steps FILE] [--trace-isr FILE] [--pace-by-ok] [--profile FILE [--profile-marker ID]]\n" +
+          "                      [--reset-hold-ms MS] [--console]",
+      );
       return;
     } else throw new Error(`unknown option ${a} (try --help)`);
   }

@@ -2,7 +2,9 @@
  * plumbsim: the simulated printer. Runs the real firmware.hex in simavr (ATmega2560, 16 MHz),
  * connects its serial port to stdin/stdout or a pty, follows the step/dir/enable pins into the
  * virtual printer model (tools/sim/model/printer.ts, linked in through wasm2c), drives the
- * endstop and probe inputs from the model, keeps EEPROM in a file, counts CPU cycles.
+ * endstop and probe inputs from the model, keeps EEPROM in a file, counts CPU cycles. The board's
+ * HD44780 display is simavr's own part (libsimavrparts), wired to the LCD pins; the report holds
+ * its rows and checks the firmware gave the controller its execution time after every byte.
  *
  * With --pty the port behaves like a MiniRambo's USB serial: opening it resets the board (DTR),
  * so every host that connects reads "start" and the banner; while no host has it open the
@@ -37,6 +39,7 @@
 #include <avr_extint.h>
 #include <avr_ioport.h>
 #include <avr_uart.h>
+#include <parts/hd44780.h>
 
 #include "wasm-rt.h"
 #include "printer_model.h"
@@ -85,6 +88,10 @@ static struct {
   double pulse_high_ns, pulse_low_ns, dir_setup_ns;
   double probe_x, probe_y, probe_trigger;
   double bed_z0, bed_sx, bed_sy;
+  struct {
+    int cols, rows; /* 0: no display */
+    pin_t rs, e, d[4];
+  } lcd;
 } cfg = {
     .fcpu = 16000000,
     .baud = 115200,
@@ -147,7 +154,12 @@ static void read_config(const char *file) {
     } else if (!strcmp(key, "pulse")) ok = sscanf(p, "pulse %lf %lf %lf", &cfg.pulse_high_ns, &cfg.pulse_low_ns, &cfg.dir_setup_ns) == 3;
     else if (!strcmp(key, "probe")) ok = sscanf(p, "probe %lf %lf %lf", &cfg.probe_x, &cfg.probe_y, &cfg.probe_trigger) == 3;
     else if (!strcmp(key, "bedplane")) ok = sscanf(p, "bedplane %lf %lf %lf", &cfg.bed_z0, &cfg.bed_sx, &cfg.bed_sy) == 3;
-    else if (!strcmp(key, "heater")) ok = 1; /* heaters are modelled in a later stage */
+    else if (!strcmp(key, "lcd")) {
+      ok = sscanf(p, "lcd %d %d rs %c %d e %c %d d4 %c %d d5 %c %d d6 %c %d d7 %c %d", &cfg.lcd.cols, &cfg.lcd.rows, &cfg.lcd.rs.port, &cfg.lcd.rs.bit,
+                  &cfg.lcd.e.port, &cfg.lcd.e.bit, &cfg.lcd.d[0].port, &cfg.lcd.d[0].bit, &cfg.lcd.d[1].port, &cfg.lcd.d[1].bit, &cfg.lcd.d[2].port,
+                  &cfg.lcd.d[2].bit, &cfg.lcd.d[3].port, &cfg.lcd.d[3].bit) == 14 &&
+           cfg.lcd.cols > 0 && cfg.lcd.cols <= 20 && cfg.lcd.rows > 0 && cfg.lcd.rows <= 4;
+    } else if (!strcmp(key, "heater")) ok = 1; /* heaters are modelled in a later stage */
     else die("%s:%d: unknown key '%s'", file, n, key);
     if (!ok) die("%s:%d: cannot parse: %s", file, n, p);
   }
@@ -213,6 +225,12 @@ static uint64_t host_connects;
 static int enable_level[AXES];
 static uint8_t inputs_now = 0xff;
 
+/* the display */
+static hd44780_t lcd;
+static uint64_t lcd_bytes, lcd_early;
+static avr_cycle_count_t lcd_free_at; /* the controller has executed the last byte */
+static uint32_t lcd_e_level;
+
 /* markers and the step interrupt */
 static struct {
   uint32_t count;
@@ -274,6 +292,57 @@ static void on_enable(struct avr_irq_t *irq, uint32_t value, void *param) {
     if (on) mask |= 1 << a;
   }
   Z_printerZ_setEnabled(&model, mask);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* The display
+ *
+ * simavr's HD44780 part takes the pins (RW is tied low on the board: never connected, so always
+ * "write") and keeps the DDRAM. It latches a nibble one cycle after E rises, and raises its BUSY
+ * output after each whole byte. The harness watches both: each byte sets when the controller will
+ * have executed it (datasheet: 1.52 ms for clear and home, 37 us for everything else, at the
+ * typical 270 kHz), and an E pulse before then is counted as early; on a real display that byte
+ * could be lost.
+ *
+ * Where simavr 1.6's part differs from an HD44780 (fixed in later simavr): its address counter
+ * runs on linearly instead of folding 0x27 -> 0x40 and 0x67 -> 0x00 in 2-line mode, its clear
+ * blanks only 80 bytes of DDRAM and leaves the address, hd44780_print() takes rows 2 and 3 to
+ * start at 0x20 and 0x60 (a 20x4's are at 0x14 and 0x54), and it printf()s every byte to stdout
+ * (main() sends stdout to /dev/null). The rows are read here at the real addresses; the firmware
+ * sets the address at the start of every row it writes, which a real display needs no less.
+ */
+
+static void on_lcd_busy(struct avr_irq_t *irq, uint32_t value, void *param) {
+  if (!value) return;
+  lcd_bytes++;
+  uint8_t byte = lcd.datapins;
+  int data = (lcd.pinstate >> IRQ_HD44780_RS) & 1;
+  double us = !data && byte >= 1 && byte <= 3 ? 1520 : 37;
+  lcd_free_at = avr->cycle + (avr_cycle_count_t)(us * 1e-6 * cfg.fcpu);
+}
+
+static void on_lcd_e(struct avr_irq_t *irq, uint32_t value, void *param) {
+  if (value && !lcd_e_level && avr->cycle < lcd_free_at) lcd_early++;
+  lcd_e_level = value;
+}
+
+static void connect_lcd_pin(pin_t pin, int lcd_irq) {
+  avr_connect_irq(avr_io_getirq(avr, AVR_IOCTL_IOPORT_GETIRQ(pin.port), pin.bit), lcd.irq + lcd_irq);
+}
+
+static void attach_lcd(void) {
+  if (!cfg.lcd.cols) return;
+  hd44780_init(avr, &lcd, cfg.lcd.cols, cfg.lcd.rows);
+  connect_lcd_pin(cfg.lcd.rs, IRQ_HD44780_RS);
+  connect_lcd_pin(cfg.lcd.e, IRQ_HD44780_E);
+  for (int i = 0; i < 4; i++) connect_lcd_pin(cfg.lcd.d[i], IRQ_HD44780_D4 + i);
+  avr_irq_register_notify(lcd.irq + IRQ_HD44780_BUSY, on_lcd_busy, NULL);
+  avr_irq_register_notify(avr_io_getirq(avr, AVR_IOCTL_IOPORT_GETIRQ(cfg.lcd.e.port), cfg.lcd.e.bit), on_lcd_e, NULL);
+}
+
+/* Row r of a display: DDRAM from 0x00, 0x40, then (4-row displays) 0x00 + cols, 0x40 + cols. */
+static const uint8_t *lcd_row(int r) {
+  return lcd.vram + (r & 1 ? 0x40 : 0x00) + (r >> 1) * cfg.lcd.cols;
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -655,6 +724,19 @@ static void write_report(const char *reason, int code) {
   fprintf(f, "  \"sram\": {\"start\": %d, \"bytes\": [", dump_start);
   for (int i = 0; i < dump_len && dump_start + i <= avr->ramend; i++) fprintf(f, "%s%u", i ? "," : "", avr->data[dump_start + i]);
   fprintf(f, "]},\n");
+  fprintf(f, "  \"lcd\": {\"rows\": [");
+  for (int r = 0; r < cfg.lcd.rows; r++) {
+    const uint8_t *row = lcd_row(r);
+    fputs(r ? ", \"" : "\"", f);
+    for (int c = 0; c < cfg.lcd.cols; c++) {
+      uint8_t ch = row[c];
+      if (ch == '"' || ch == '\\') fprintf(f, "\\%c", ch);
+      else if (ch < 0x20 || ch >= 0x7f) fprintf(f, "\\u%04x", ch);
+      else fputc(ch, f);
+    }
+    fputc('"', f);
+  }
+  fprintf(f, "], \"bytes\": %llu, \"early\": %llu},\n", (unsigned long long)lcd_bytes, (unsigned long long)lcd_early);
   fprintf(f, "  \"inputs\": %u,\n  \"markers\": {", (unsigned)(inputs_now == 0xff ? 0 : inputs_now));
   int first = 1;
   for (int id = 0; id < MAX_MARKER_IDS; id++) {
@@ -736,6 +818,14 @@ int main(int argc, char **argv) {
   }
   if (!hex) usage();
 
+  /* simavr 1.6's HD44780 part printf()s each byte it receives, and a greeting, to stdout, where
+     the serial port's output goes: that output gets a descriptor of its own (unless it goes to a
+     pty), stdio's stdout goes to /dev/null. */
+  if (!pty_path && (out_fd = dup(1)) < 0) die("dup: %s", strerror(errno));
+  int devnull = open("/dev/null", O_WRONLY);
+  if (devnull < 0 || dup2(devnull, 1) < 0) die("cannot send stdout to /dev/null: %s", strerror(errno));
+  close(devnull);
+
   wasm_rt_init();
   Z_printer_init_module();
   Z_printer_instantiate(&model);
@@ -815,6 +905,7 @@ int main(int argc, char **argv) {
     Z_printerZ_dirEdge(&model, a, 0 ^ cfg.axis[a].invert_dir, -1e12);
   }
   update_inputs();
+  attach_lcd();
   avr_register_io_write(avr, GPIOR0_ADDR, on_marker, NULL);
   avr_cycle_timer_register(avr, byte_cycles, send_next_byte, NULL);
 

@@ -42,6 +42,11 @@ export interface SimReport {
   violations: Record<string, { count: number; firstNs: number; axis: number }>;
   stepIsr: { calls: number; cycles: number; min: number; max: number };
   inputs: number;
+  /**
+   * The display (simavr's HD44780 part): the text of each row, the bytes it received, and how many
+   * E pulses came before the controller had executed the byte before (should be 0).
+   */
+  lcd: { rows: string[]; bytes: number; early: number };
   /** Data-space bytes asked for with --dump-sram. */
   sram: { start: number; bytes: number[] };
   markers: Record<string, { count: number; cycles: number[]; isrCycles: number[] }>;

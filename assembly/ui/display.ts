@@ -1,0 +1,250 @@
+// The 20x4 character display: a status screen, sent to the controller one byte per call so that
+// it never holds up motion or the serial port.
+//
+//   row 0  Plumb 0.1.0 MK2         firmware, version, machine model
+//   row 1  X92.00 Y91.00 Z 0.40    logical position (G-code's, as M114); "?" while not homed
+//   row 2  Idle              FR100%  what the printer does; feedrate override (M220)
+//   row 3  EEPROM bad: defaults    the status message (ui/status.ts), or "<machine> ready"
+//
+// Two buffers in linear memory: `frame`, what the screen should show, and `shown`, what the
+// controller holds. Rendering builds a row in `line` and copies it to `frame`, one row or position
+// field per call: a whole screen every REFRESH_MS, and at once when the status message changes.
+// The writer compares `frame` and `shown` and sends the controller the next differing character,
+// one byte per call and only when the controller is ready (hal.lcdReady: 60 us after the last
+// byte), so an unchanged screen costs nothing to send and the display never makes anything wait.
+//
+// A run of changed characters in a row needs one address instruction before it: the
+// controller's address counter advances by itself after each character. (Rows start at DDRAM
+// addresses 0x00, 0x40, 0x14, 0x54; a real HD44780 also carries row 0 on into row 2 and row 1
+// into row 3, but simavr 1.6's model does not, so the writer never relies on that.)
+//
+// refresh() is called from system/idle.ts: on every main-loop pass, and while a command waits
+// (homing, M400, G4), so the screen follows those too. Never from the step interrupt, nor from
+// system/background.ts, which runs while serial output waits for room and must stay short. A
+// call costs at most one byte's pulses (about 20 us with the HAL's bookkeeping), one render step
+// (one row, or one number formatted) and a look at the columns that changed.
+
+import { lcdReady, lcdWrite, marker, millis, romByte } from "../hal";
+import { RomText, rom, romLength, romOffset } from "../rom";
+import { BoardKey, boardText } from "../board";
+import { FIRMWARE_NAME, FIRMWARE_VERSION } from "../version";
+import { NUMBER_MAX, formatFixedFit, formatUint } from "../format";
+import * as status from "./status";
+import * as motion from "../motion/motion";
+import { Z, axisLetter } from "../motion/axes";
+import * as keepalive from "../system/keepalive";
+import * as parser from "../gcode/parser";
+
+export const COLS: u32 = 20;
+export const ROWS: u32 = 4;
+const CELLS: u32 = COLS * ROWS;
+/** How often the screen is rendered again (position, state). */
+export const REFRESH_MS: u32 = 100;
+/** Position fields: the axis letter, then the value right-aligned in this many characters. */
+const FIELD: u32 = 5;
+const DECIMALS: u32 = 2;
+const SPACE: u32 = 32;
+
+const frame = memory.data(CELLS, 1);
+const shown = memory.data(CELLS, 1); // 0 (never written) differs from every character
+const line = memory.data(COLS, 1);
+const scratch = memory.data(NUMBER_MAX, 1);
+/** DDRAM address of each row's first character. */
+const ROW_ADDRESS = memory.data<u8>([0x00, 0x40, 0x14, 0x54]);
+
+/** Characters of `line` built so far. */
+let lineEnd: u32 = 0;
+/** Next render step (0: banner, 1-3: X Y Z, 4: state row, 5: status row). */
+let step: u32 = 0;
+let renderedAt: u32 = 0;
+let renderedStatus: u32 = 0;
+let started = false;
+
+/** Per row, the columns where `frame` may differ from `shown`: from..to-1 (from == to: none). */
+const dirtyFrom = memory.data(ROWS, 1);
+const dirtyTo = memory.data(ROWS, 1);
+/** Rows with such columns, one bit each. */
+let dirtyRows: u32 = 0;
+/** The controller's address counter, as a cell; -1 when not known. */
+let address: i32 = -1;
+
+/** Simulator timestamps (GPIOR0 writes) around each call that has work to do: its cost. */
+export const MARK_DISPLAY_START: u32 = 20;
+export const MARK_DISPLAY_END: u32 = 21;
+
+export function refresh(): void {
+  const rendering = renderDue();
+  if (!rendering && dirtyRows == 0) return;
+  marker(MARK_DISPLAY_START);
+  if (rendering) render();
+  writeNext();
+  marker(MARK_DISPLAY_END);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Building a row.
+
+function lineChar(c: u32): void {
+  if (lineEnd < COLS) store<u8>(line + lineEnd++, <u8>c);
+}
+
+/** Spaces up to column `col`. */
+function lineSpaces(col: u32): void {
+  while (lineEnd < col) lineChar(SPACE);
+}
+
+/** A flash text, up to its end, or up to its first space when `word`. */
+function lineText(t: RomText, word: bool): void {
+  const offset = romOffset(t);
+  const length = romLength(t);
+  for (let i: u32 = 0; i < length; i++) {
+    const c = romByte(offset + i);
+    if (word && c == SPACE) return;
+    lineChar(c);
+  }
+}
+
+/** The first `length` bytes of `scratch`, right-aligned in `width` columns. */
+function lineRight(length: u32, width: u32): void {
+  lineSpaces(lineEnd + width - length);
+  for (let i: u32 = 0; i < length; i++) lineChar(load<u8>(scratch + i));
+}
+
+/** The row, padded with spaces, becomes `frame`'s row `row`; what changed is marked dirty. */
+function commit(row: u32): void {
+  lineSpaces(COLS);
+  const to = frame + row * COLS;
+  let first = COLS;
+  let last: u32 = 0;
+  for (let i: u32 = 0; i < COLS; i++) {
+    const c = load<u8>(line + i);
+    if (load<u8>(to + i) != c) {
+      store<u8>(to + i, c);
+      if (first == COLS) first = i;
+      last = i;
+    }
+  }
+  lineEnd = 0;
+  if (first == COLS) return;
+  if ((dirtyRows & (1 << row)) == 0) {
+    store<u8>(dirtyFrom + row, <u8>first);
+    store<u8>(dirtyTo + row, <u8>(last + 1));
+    dirtyRows |= 1 << row;
+  } else {
+    if (first < <u32>load<u8>(dirtyFrom + row)) store<u8>(dirtyFrom + row, <u8>first);
+    if (last + 1 > <u32>load<u8>(dirtyTo + row)) store<u8>(dirtyTo + row, <u8>(last + 1));
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The status screen.
+
+/** A screen is being rendered, or one is due: REFRESH_MS after the last, or the status changed. */
+function renderDue(): bool {
+  if (step != 0) return true;
+  const now = millis();
+  if (started && now - renderedAt < REFRESH_MS && status.revision == renderedStatus) return false;
+  started = true;
+  renderedAt = now;
+  renderedStatus = status.revision;
+  return true;
+}
+
+/** One step of rendering the screen. */
+function render(): void {
+  if (step == 0) renderBanner();
+  else if (step <= 3) renderAxis(<i32>step - 1);
+  else if (step == 4) renderState();
+  else renderStatus();
+  step = step == 5 ? 0 : step + 1;
+}
+
+function renderBanner(): void {
+  lineText(FIRMWARE_NAME, false);
+  lineChar(SPACE);
+  lineText(FIRMWARE_VERSION, false);
+  lineChar(SPACE);
+  lineText(boardText(BoardKey.Models), true); // the machine's own model: "MK2"
+  commit(0);
+}
+
+/** "X92.00 " at columns 0, 7 and 14: up to two decimals, fewer when the value needs the room. */
+function renderAxis(axis: i32): void {
+  lineChar(axisLetter(axis));
+  let n: u32 = 1;
+  if (!motion.isHomed(axis)) {
+    store<u8>(scratch, 63); // '?'
+  } else {
+    n = formatFixedFit(scratch, motion.logical(axis), DECIMALS, FIELD);
+    if (n == 0) {
+      // Does not fit (a G92 offset of thousands of mm): "#####".
+      for (; n < FIELD; n++) store<u8>(scratch + n, 35);
+    }
+  }
+  lineRight(n, FIELD);
+  if (axis != Z) lineChar(SPACE);
+  else commit(1);
+}
+
+function stateWord(): RomText {
+  if (keepalive.isBusy() && parser.letter == 71 && parser.code == 28) return rom("Homing");
+  if (motion.isMoving()) return rom("Moving");
+  if (keepalive.isBusy()) return rom("Busy");
+  return rom("Idle");
+}
+
+function renderState(): void {
+  lineText(stateWord(), false);
+  // "FR100%" at the row's end.
+  const n = formatUint(scratch, motion.feedratePercent);
+  lineSpaces(COLS - 3 - n);
+  lineChar(70); // 'F'
+  lineChar(82); // 'R'
+  lineRight(n, n);
+  lineChar(37); // '%'
+  commit(2);
+}
+
+function renderStatus(): void {
+  const length = status.statusLength();
+  if (length == 0) {
+    lineText(boardText(BoardKey.Machine), false);
+    lineText(rom(" ready"), false);
+  } else {
+    for (let i: u32 = 0; i < length; i++) lineChar(status.statusChar(i));
+  }
+  commit(3);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The controller.
+
+/** Sends the next differing character, or the address instruction that goes before it. */
+function writeNext(): void {
+  if (dirtyRows == 0 || !lcdReady()) return;
+  for (let row: u32 = 0; row < ROWS; row++) {
+    if ((dirtyRows & (1 << row)) == 0) continue;
+    const base = row * COLS;
+    const to = <u32>load<u8>(dirtyTo + row);
+    let col = <u32>load<u8>(dirtyFrom + row);
+    while (col < to && load<u8>(frame + base + col) == load<u8>(shown + base + col)) col++;
+    if (col == to) {
+      dirtyRows &= ~(1 << row);
+      continue;
+    }
+    store<u8>(dirtyFrom + row, <u8>col);
+    const cell = base + col;
+    if (<i32>cell != address) {
+      lcdWrite(0, 0x80 | (<u32>load<u8>(ROW_ADDRESS + row) + col));
+      address = <i32>cell;
+      return; // the character goes with the next call
+    }
+    const c = load<u8>(frame + cell);
+    lcdWrite(1, c);
+    store<u8>(shown + cell, c);
+    store<u8>(dirtyFrom + row, <u8>(col + 1));
+    // The controller's counter moves on by itself, to the next cell unless this ended a row.
+    address = col == COLS - 1 ? -1 : <i32>cell + 1;
+    return;
+  }
+}
