@@ -67,8 +67,16 @@ export const enum BoardKey {
   Models = 47,
   /** f32: the nozzle fitted, mm. */
   NozzleDiameter = 48,
+  /** Thermistors: i32 ADC channel, f32 resistance at 25 C (ohms) and beta (K), then the pull-up. */
+  HotendAdcChannel = 49,
+  HotendThermistorR25 = 50,
+  HotendThermistorBeta = 51,
+  BedAdcChannel = 52,
+  BedThermistorR25 = 53,
+  BedThermistorBeta = 54,
+  ThermistorPullup = 55,
   /** Number of keys; the table has exactly this many words. */
-  Count = 49,
+  Count = 56,
 }
 
 export function boardI32(key: BoardKey): i32 {

@@ -50,6 +50,16 @@
  */
 @external("hal", "lcdWrite") export declare function lcdWrite(isData: u32, byte: u32): void;
 
+// Analog inputs (the thermistors): 10-bit conversions against the 5 V supply, one at a time.
+/** Start converting `channel` (0-15). The first conversion takes 200 us, the next 104 us. */
+@external("hal", "adcStart") export declare function adcStart(channel: u32): void;
+/** The started conversion's result, 0-1023, or -1 while it is still converting (or none was started). */
+@external("hal", "adcResult") export declare function adcResult(): i32;
+
+// Math the firmware would otherwise get from AssemblyScript's f64 library.
+/** Natural logarithm, single precision (avr-libc's logf). */
+@external("hal", "logf") export declare function logf(x: f32): f32;
+
 // Housekeeping.
 @external("hal", "watchdogReset") export declare function watchdogReset(): void;
 /** Why the chip last reset: bits of MCUSR (1 power-on, 2 external, 4 brown-out, 8 watchdog). */

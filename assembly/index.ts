@@ -12,7 +12,7 @@ import * as hal from "./hal";
 import * as out from "./serial/out";
 import { rom } from "./rom";
 import { BoardKey, boardText } from "./board";
-import { FIRMWARE_NAME, FIRMWARE_VERSION } from "./version";
+import { printNameAndVersion } from "./version";
 import * as settings from "./settings/store";
 import { LoadResult } from "./settings/store";
 import { reportLoadFailure } from "./settings/messages";
@@ -64,9 +64,7 @@ function printBanner(): void {
   // "start" is what hosts (OctoPrint, Pronterface) take as "the firmware has just reset".
   out.line(rom("start"));
   out.text(rom("echo:"));
-  out.text(FIRMWARE_NAME);
-  out.char(32);
-  out.text(FIRMWARE_VERSION);
+  printNameAndVersion();
   out.text(rom(" on "));
   out.text(boardText(BoardKey.Title));
   out.text(rom(" ("));

@@ -42,6 +42,9 @@ static inline void hal_marker(u32 id);
 void hal_halt(u32 code);
 u32 hal_lcdReady(void);
 void hal_lcdWrite(u32 isData, u32 byte);
+void hal_adcStart(u32 channel);
+u32 hal_adcResult(void);
+static inline f32 hal_logf(f32 x);
 /* END HAL IMPORTS */
 
 /* The runtime's side: a wasm trap (out-of-bounds access, division by zero, unreachable...). */

@@ -1,5 +1,5 @@
 // From a command line to its handler. One switch per letter; the handlers live in files by
-// topic (reports.ts, motionCommands.ts, settingsCommands.ts).
+// topic (reports.ts, motionCommands.ts, settingsCommands.ts, temperatureCommands.ts).
 
 import * as parser from "./parser";
 import * as out from "../serial/out";
@@ -7,6 +7,7 @@ import { rom } from "../rom";
 import * as reports from "./reports";
 import * as motionCommands from "./motionCommands";
 import * as settingsCommands from "./settingsCommands";
+import * as temperatureCommands from "./temperatureCommands";
 
 const G: u32 = 71;
 const M: u32 = 77;
@@ -68,6 +69,8 @@ export function dispatch(text: usize, length: u32): void {
         return motionCommands.m83();
       case 92:
         return settingsCommands.m92();
+      case 105:
+        return temperatureCommands.m105();
       case 110:
         return; // the line number was taken when the line arrived (serial/receiver.ts)
       case 113:

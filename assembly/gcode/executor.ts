@@ -8,6 +8,14 @@ import * as out from "../serial/out";
 import { rom } from "../rom";
 import * as keepalive from "../system/keepalive";
 import { marker } from "../hal";
+import { printTemperatures } from "./temperatureCommands";
+
+/** The command asked for the temperatures on its "ok" line (M105, as Marlin answers it). */
+let temperaturesOnOk = false;
+
+export function replyWithTemperatures(): void {
+  temperaturesOnOk = true;
+}
 
 /** Simulator timestamps (GPIOR0 writes) around each command, for benchmarks. */
 export const MARK_COMMAND_START: u32 = 16;
@@ -25,7 +33,14 @@ export function runNext(): void {
   } else {
     protocolError(kind, queue.frontAux());
   }
-  out.line(rom("ok"));
+  if (temperaturesOnOk) {
+    temperaturesOnOk = false;
+    out.text(rom("ok"));
+    printTemperatures();
+    out.newline();
+  } else {
+    out.line(rom("ok"));
+  }
   queue.pop();
 }
 

@@ -4,7 +4,7 @@ import * as parser from "./parser";
 import * as out from "../serial/out";
 import { rom } from "../rom";
 import { BoardKey, boardText, boardF32 } from "../board";
-import { FIRMWARE_NAME, FIRMWARE_VERSION } from "../version";
+import { printNameAndVersion } from "../version";
 import { romByte } from "../hal";
 import { romLength, romOffset } from "../rom";
 import * as keepalive from "../system/keepalive";
@@ -20,9 +20,7 @@ export function m115(): void {
   const i = argText();
   if (i < parser.textLength && (at(i) & 0xdf) == 85) return; // 'U'
   out.text(rom("FIRMWARE_NAME:"));
-  out.text(FIRMWARE_NAME);
-  out.char(32);
-  out.text(FIRMWARE_VERSION);
+  printNameAndVersion();
   out.text(rom(" ("));
   out.text(boardText(BoardKey.Title));
   out.text(rom(") PROTOCOL_VERSION:1.0 MACHINE_TYPE:"));

@@ -1,7 +1,7 @@
 // The 20x4 character display: a status screen, sent to the controller one byte per call so that
 // it never holds up motion or the serial port.
 //
-//   row 0  Plumb 0.1.0 MK2         firmware, version, machine model
+//   row 0  Hotend  22C Bed  22C    thermistor readings ("ERR" for a bad sensor, "--" before any)
 //   row 1  X92.00 Y91.00 Z 0.40    logical position (G-code's, as M114); "?" while not homed
 //   row 2  Idle              FR100%  what the printer does; feedrate override (M220)
 //   row 3  EEPROM bad: defaults    the status message (ui/status.ts), or "<machine> ready"
@@ -27,7 +27,8 @@
 import { lcdReady, lcdWrite, marker, millis, romByte } from "../hal";
 import { RomText, rom, romLength, romOffset } from "../rom";
 import { BoardKey, boardText } from "../board";
-import { FIRMWARE_NAME, FIRMWARE_VERSION } from "../version";
+import * as sensors from "../temperature/sensors";
+import { Reading, Sensor } from "../temperature/sensors";
 import { NUMBER_MAX, formatFixedFit, formatUint } from "../format";
 import * as status from "./status";
 import * as motion from "../motion/motion";
@@ -54,7 +55,7 @@ const ROW_ADDRESS = memory.data<u8>([0x00, 0x40, 0x14, 0x54]);
 
 /** Characters of `line` built so far. */
 let lineEnd: u32 = 0;
-/** Next render step (0: banner, 1-3: X Y Z, 4: state row, 5: status row). */
+/** Next render step (0: temperatures, 1-3: X Y Z, 4: state row, 5: status row). */
 let step: u32 = 0;
 let renderedAt: u32 = 0;
 let renderedStatus: u32 = 0;
@@ -142,6 +143,9 @@ function commit(row: u32): void {
 /** A screen is being rendered, or one is due: REFRESH_MS after the last, or the status changed. */
 function renderDue(): bool {
   if (step != 0) return true;
+  // The first screen waits for the controller's power-on initialisation (about 57 ms), by when
+  // the first readings of the sensors are in, so it is sent once, with them.
+  if (!started && !lcdReady()) return false;
   const now = millis();
   if (started && now - renderedAt < REFRESH_MS && status.revision == renderedStatus) return false;
   started = true;
@@ -152,20 +156,36 @@ function renderDue(): bool {
 
 /** One step of rendering the screen. */
 function render(): void {
-  if (step == 0) renderBanner();
+  if (step == 0) renderTemperatures();
   else if (step <= 3) renderAxis(<i32>step - 1);
   else if (step == 4) renderState();
   else renderStatus();
   step = step == 5 ? 0 : step + 1;
 }
 
-function renderBanner(): void {
-  lineText(FIRMWARE_NAME, false);
-  lineChar(SPACE);
-  lineText(FIRMWARE_VERSION, false);
-  lineChar(SPACE);
-  lineText(boardText(BoardKey.Models), true); // the machine's own model: "MK2"
+/** "Hotend  22C Bed  22C": whole degrees, right-aligned in TEMPERATURE_FIELD columns. */
+function renderTemperatures(): void {
+  lineText(rom("Hotend"), false);
+  renderTemperature(Sensor.Hotend);
+  lineText(rom(" Bed"), false);
+  renderTemperature(Sensor.Bed);
   commit(0);
+}
+
+const TEMPERATURE_FIELD: u32 = 4;
+
+function renderTemperature(sensor: Sensor): void {
+  const state = sensors.readingOf(sensor);
+  let n: u32 = 0;
+  if (state == Reading.Ok) n = formatFixedFit(scratch, sensors.temperature(sensor), 0, TEMPERATURE_FIELD);
+  if (n > 0) {
+    lineRight(n, TEMPERATURE_FIELD);
+    lineChar(67); // 'C'
+    return;
+  }
+  lineSpaces(lineEnd + 1);
+  lineText(state == Reading.None ? rom(" --") : rom("ERR"), false);
+  lineChar(SPACE);
 }
 
 /** "X92.00 " at columns 0, 7 and 14: up to two decimals, fewer when the value needs the room. */

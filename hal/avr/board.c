@@ -122,10 +122,27 @@ static void __attribute__((noreturn)) sleep_forever(void) {
   }
 }
 
+/* "<prefix><code>" on the display (no printf: it would cost 1.5 KiB of flash for this). */
+static void show_halt(char *what, const char *prefix_P, u32 code) {
+  uint8_t n = 0;
+  char c;
+  while ((c = (char)pgm_read_byte(prefix_P++)) != 0 && n < 14) what[n++] = c;
+  char digits[10];
+  uint8_t k = 0;
+  do {
+    digits[k++] = (char)('0' + code % 10);
+    code /= 10;
+  } while (code && k < sizeof digits);
+  while (k && n < 20) what[n++] = digits[--k];
+  what[n] = 0;
+  lcd_show_halt(what);
+}
+
 void hal_halt(u32 code) {
-  (void)code;
   stop_everything();
   serial_flush_polled();
+  char what[21];
+  show_halt(what, PSTR("Halted, code "), code);
   sleep_forever();
 }
 
@@ -148,5 +165,7 @@ void hal_trap(u8 code) {
   for (uint8_t i = 0; i < code && i < 8; i++) name += strlen_P(name) + 1;
   print_polled_P(name);
   print_polled_P(PSTR("), heaters and motors off, halted\n"));
+  char what[21];
+  show_halt(what, PSTR("Firmware trap "), code);
   sleep_forever();
 }

@@ -1,10 +1,16 @@
 /* The HAL imports the step interrupt calls: inline, so the generated code has no call overhead. */
 #pragma once
 #include <avr/io.h>
+#include <math.h>
 #include "board_pins.h"
 
 static inline u32 hal_readInputs(void) {
   return board_read_inputs();
+}
+
+/* avr-libc's single-precision logarithm (AssemblyScript's own would be f64). */
+static inline f32 hal_logf(f32 x) {
+  return logf(x);
 }
 
 /* GPIOR0 is a spare I/O register: one OUT instruction the simulator timestamps. */
@@ -24,8 +30,10 @@ void serial_init(void);
 void serial_flush_polled(void);
 void serial_write_polled(uint8_t byte);
 void clock_init(void);
+void adc_init(void);
 uint16_t clock_us16(void);
 void stepper_timer_init(void);
 void board_pins_init(void);
 void outputs_off(void);
 void lcd_pins_init(void);
+void lcd_show_halt(const char *what);

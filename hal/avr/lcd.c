@@ -12,6 +12,7 @@
  * after the previous step has passed; the firmware polls it from its main loop.
  */
 #include <avr/io.h>
+#include <avr/pgmspace.h>
 #include <util/atomic.h>
 #include <util/delay.h>
 #include "hal.h"
@@ -136,4 +137,31 @@ void hal_lcdWrite(u32 isData, u32 byte) {
     /* only when called before hal_lcdReady() said so: at most 2.2 ms */
   }
   write_byte(isData != 0, (uint8_t)byte);
+}
+
+/*
+ * The HAL's last words, when the firmware traps or halts: interrupts are off by then, so this
+ * waits with busy loops (the clock no longer advances), finishes the controller's initialisation
+ * if the firmware had not got that far, and writes `what` (at most 20 characters) on the
+ * display's row 2 and that everything is off on row 3.
+ */
+void lcd_show_halt(const char *what) {
+  if (init_step == 0) _delay_ms(POWER_ON_MS); /* it may have been too soon after power-on */
+  _delay_ms(5);                                /* whatever the last write still needs (4.5 ms at most) */
+  while (init_step != INIT_STEPS) {
+    init_next();
+    _delay_ms(5);
+  }
+  static const char off[] PROGMEM = "Motors, heaters off";
+  for (uint8_t r = 0; r < 2; r++) {
+    write_byte(0, (uint8_t)(0x80 | (r == 0 ? 0x14 : 0x54))); /* DDRAM addresses of rows 2 and 3 */
+    _delay_us(WRITE_US);
+    const char *s = r == 0 ? what : off;
+    for (uint8_t col = 0; col < 20; col++) {
+      char c = r == 0 ? *s : (char)pgm_read_byte(s);
+      if (c) s++;
+      write_byte(1, (uint8_t)(c ? c : ' '));
+      _delay_us(WRITE_US);
+    }
+  }
 }

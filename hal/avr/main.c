@@ -95,6 +95,7 @@ int main(void) {
   board_pins_init();
   serial_init();
   clock_init();
+  adc_init();
   hal_marker(MARKER_BOOT);
   fw_instantiate();
   hal_marker(MARKER_INSTANTIATED);

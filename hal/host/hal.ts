@@ -12,7 +12,7 @@ import path from "node:path";
 import { MODULE_DIR, SIM_DIR, DEFAULT_BOARD } from "../../tools/build/paths.ts";
 import { flashTables, loadBoard, AXES, parsePin, type Board } from "../../tools/build/board.ts";
 import type { RomTexts } from "../../tools/build/romTable.ts";
-import { mechanics, probeTrigger, type Scenario } from "../../tools/sim/config.ts";
+import { mechanics, probeTrigger, temperatures, type Scenario } from "../../tools/sim/config.ts";
 import { Hd44780 } from "./hd44780.ts";
 
 export const EEPROM_BYTES = 4096;
@@ -33,6 +33,9 @@ const LCD_READY_NS = 57_210_000;
 const LCD_WRITE_NS = 60_000;
 const LCD_CLEAR_NS = 2_200_000;
 const LCD_CALL_NS = 20_000;
+/** ADC conversions as hal/avr/adc.c runs them: 13 ADC clocks at 125 kHz, 25 for the first. */
+const ADC_NS = 104_000;
+const ADC_FIRST_NS = 200_000;
 
 /** Thrown through the module when the firmware halts or traps; caught by HostPrinter. */
 export class FirmwareStopped extends Error {
@@ -70,6 +73,10 @@ interface ModelExports {
   stepsMoved(axis: number): number;
   stepsTotal(axis: number): number;
   violations(kind: number): number;
+  resetThermistors(pullup: number): void;
+  setThermistor(index: number, channel: number, r25: number, beta: number, celsius: number): void;
+  setTemperature(index: number, celsius: number): void;
+  adcCounts(channel: number): number;
 }
 
 export interface HostOptions {
@@ -93,6 +100,9 @@ export class HostPrinter {
   /** The display (20x4 HD44780). */
   readonly lcd: Hd44780;
   private lcdFreeNs = LCD_READY_NS;
+  private adcChannel = -1;
+  private adcDoneNs = 0;
+  private adcUsed = false;
 
   private fw!: FirmwareExports;
   model!: ModelExports;
@@ -160,6 +170,12 @@ export class HostPrinter {
     m.setProbe(this.board.probe.offsetMm.x, this.board.probe.offsetMm.y, probeTrigger(this.board, scenario));
     const bed = scenario.bed ?? {};
     m.setBedPlane(bed.z0 ?? 0, bed.slopeX ?? 0, bed.slopeY ?? 0);
+    const heaters = this.board.heaters;
+    m.resetThermistors(heaters.pullupOhms);
+    for (const [sensor, celsius] of temperatures(scenario)) {
+      const h = sensor === 0 ? heaters.hotend : heaters.bed;
+      m.setThermistor(sensor, h.adcChannel, h.thermistor.r25Ohms, h.thermistor.beta, celsius);
+    }
     // Direction pins are low at reset.
     for (let a = 0; a < 4; a++) m.dirEdge(a, this.invertDir[a] ? 1 : 0, -1e12);
   }
@@ -220,6 +236,19 @@ export class HostPrinter {
       halt: (code: number) => {
         throw new FirmwareStopped("halt", code, `halted (${code})`);
       },
+      adcStart: (channel: number) => {
+        if (channel >>> 0 > 15 || (this.adcChannel >= 0 && this.nowNs < this.adcDoneNs)) return;
+        this.adcChannel = channel;
+        this.adcDoneNs = this.nowNs + (this.adcUsed ? ADC_NS : ADC_FIRST_NS);
+        this.adcUsed = true;
+      },
+      adcResult: () => {
+        if (this.adcChannel < 0 || this.nowNs < this.adcDoneNs) return -1;
+        const counts = this.model.adcCounts(this.adcChannel);
+        this.adcChannel = -1;
+        return counts;
+      },
+      logf: (x: number) => Math.fround(Math.log(x)),
       lcdReady: () => (this.nowNs >= this.lcdFreeNs ? 1 : 0),
       lcdWrite: (isData: number, byte: number) => {
         if (this.nowNs < LCD_READY_NS) return; // still initialising: dropped, as in lcd.c
@@ -290,6 +319,11 @@ export class HostPrinter {
   /** What the display shows, row by row. */
   lcdRows(): string[] {
     return this.lcd.lines();
+  }
+
+  /** What a thermistor (0 hotend, 1 bed) measures from now on, C. */
+  setTemperature(sensor: number, celsius: number): void {
+    this.model.setTemperature(sensor, celsius);
   }
 
   axisSteps(axis: number): number {

@@ -17,9 +17,9 @@ async function boot(opts: Parameters<typeof HostPrinter.boot>[0] = {}): Promise<
   return p;
 }
 
-test("after boot the display shows the banner, unknown positions, the state and the machine", async () => {
+test("after boot the display shows the temperatures, unknown positions, the state and the machine", async () => {
   const p = await boot();
-  assert.deepEqual(p.lcdRows(), screen("Plumb 0.1.0 MK2", "X    ? Y    ? Z    ?", "Idle          FR100%", "Prusa i3 MK2 ready"));
+  assert.deepEqual(p.lcdRows(), screen("Hotend  22C Bed  22C", "X    ? Y    ? Z    ?", "Idle          FR100%", "Prusa i3 MK2 ready"));
   // Every cell once, with one address instruction per row.
   assert.equal(p.lcd.writes, 4 + 80);
 });

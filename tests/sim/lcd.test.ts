@@ -40,12 +40,12 @@ function eepromFile(t: TestContext): string {
   return path.join(dir, "eeprom.bin");
 }
 
-test("after boot the display shows the banner, unknown positions, the state and the machine", async () => {
+test("after boot the display shows the temperatures, unknown positions, the state and the machine", async () => {
   // Stopped 150 ms after reset: the controller needs 40 ms after power-on, then its initialisation
   // and one screen take about 10 ms more.
   const { report } = await runSim({ input: "", maxSeconds: 0.15, extraArgs: SETTLE });
   assert.equal(report.exit, "time limit");
-  assert.deepEqual(report.lcd.rows, screen("Plumb 0.1.0 MK2", "X    ? Y    ? Z    ?", "Idle          FR100%", "Prusa i3 MK2 ready"));
+  assert.deepEqual(report.lcd.rows, screen("Hotend  22C Bed  22C", "X    ? Y    ? Z    ?", "Idle          FR100%", "Prusa i3 MK2 ready"));
   // The HAL's initialisation (3 bytes in 8-bit mode, 5 instructions), then every cell once with
   // one address instruction per row.
   assert.equal(report.lcd.bytes, 8 + 4 + 80);
@@ -66,7 +66,7 @@ test("a settings record with one flipped payload byte shows EEPROM bad on the di
     /^echo:EEPROM settings not used: checksum mismatch \(stored \d+, calculated \d+\): corrupted\. Using factory defaults; check them and save with M500$/m,
   );
   assert.equal(report.lcd.rows[3], "EEPROM bad: defaults");
-  assert.equal(report.lcd.rows[0], "Plumb 0.1.0 MK2".padEnd(20));
+  assert.equal(report.lcd.rows[0], "Hotend  22C Bed  22C");
 });
 
 test("after G28 the position row shows the homed position, as M114 does", async () => {

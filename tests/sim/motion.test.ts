@@ -182,3 +182,13 @@ test("corner speeds stay within the junction-deviation limit", async () => {
   assert.ok(cornerGaps.every((g) => g < 0.2), "no stop longer than a side's traverse");
   noViolations(r.report);
 });
+
+test("an X endstop that never closes: homing gives up with an error, and the simulator warns on stderr that the carriage hit the frame", async () => {
+  const r = await runSim({ input: "G28 X\n", scenario: { deadEndstops: ["x"] } });
+  assert.match(r.stdout, /^Error:Homing X failed: the endstop never triggered \(check the switch and its cable\)$/m);
+  const collisions = r.report.violations.frameCollision.count;
+  assert.ok(collisions > 0, "the model saw the carriage pushed into the frame");
+  assert.match(r.stderr, new RegExp(`^plumbsim: warning: ${collisions} x carriages driven into the frame \\(frameCollision\\), the first at [\\d.]+ ms on axis x$`, "m"));
+  // Only the warning for what happened.
+  assert.equal(r.stderr.split("\n").filter((l) => l.startsWith("plumbsim: warning:")).length, 1, r.stderr);
+});

@@ -1,4 +1,5 @@
-// A bad memory access in the firmware module traps with a message instead of corrupting memory:
+// A bad memory access in the firmware module traps with a message (serial port and display)
+// instead of corrupting memory:
 // the fixture goes through the real pipeline (asc, gate, wasm2c, post-processing, avr-gcc with the
 // HAL) and runs in simavr.
 import { test } from "node:test";
@@ -25,11 +26,15 @@ test("an out-of-bounds store traps with the message, halts, and leaves the next 
   const size = parseInt(m[2], 16);
   assert.equal(size, compiled.memEnd - compiled.memBase, "linear memory is exactly what the module uses");
 
-  const r = await runSim({ hex: image.hex, extraArgs: ["--dump-sram", `${start + size}:4`] });
+  // (The display needs up to 60 ms after power-on before it takes the message: the run waits.)
+  const r = await runSim({ hex: image.hex, extraArgs: ["--dump-sram", `${start + size}:4`, "--settle-ms", "500"] });
   assert.match(r.stdout, /fixture: storing past the end of linear memory/);
   assert.match(r.stdout, /Error:firmware trap 1 \(memory access out of bounds\)/);
   assert.doesNotMatch(r.stdout, /the store went through/);
   assert.equal(r.report.exit, "halted");
+  // The display says so too, for an owner who is not watching the serial port.
+  assert.deepEqual(r.report.lcd.rows.slice(2), ["Firmware trap 1".padEnd(20), "Motors, heaters off".padEnd(20)]);
+  assert.equal(r.report.lcd.early, 0, "every byte came after the controller had executed the last");
   const after = r.report.sram.bytes;
   assert.equal(after.length, 4);
   assert.notDeepEqual(after, [0xef, 0xbe, 0xad, 0xde], "the word after linear memory was overwritten");

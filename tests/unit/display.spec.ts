@@ -14,9 +14,9 @@ describe("status screen", () => {
   initAxes();
   initStepper();
 
-  it("shows the banner, unknown positions, the state and the machine", () => {
+  it("shows no temperatures before any reading, unknown positions, the state and the machine", () => {
     settle();
-    expect(lcdRow(0)).toBe("Plumb 0.1.0 MK2     ");
+    expect(lcdRow(0)).toBe("Hotend  --  Bed  -- ");
     expect(lcdRow(1)).toBe("X    ? Y    ? Z    ?");
     expect(lcdRow(2)).toBe("Idle          FR100%");
     expect(lcdRow(3)).toBe("Prusa i3 MK2 ready  ");

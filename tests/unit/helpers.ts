@@ -11,6 +11,8 @@
 @external("testHal", "enabledMask") export declare function enabledMask(): u32;
 @external("testHal", "lcdWrites") export declare function lcdWrites(): u32;
 @external("testHal", "lcdChar") export declare function lcdChar(row: u32, col: u32): u32;
+@external("testHal", "setAdc") export declare function setAdc(channel: u32, counts: u32): void;
+@external("testHal", "adcStarts") export declare function adcStarts(): u32;
 
 /** Everything printed since the last call. */
 export function takeOutput(): string {

@@ -18,6 +18,10 @@ export function createTestHal() {
     eeprom: new Uint8Array(4096).fill(0xff),
     markers: [] as number[],
     lcd: new Hd44780(),
+    /** What each ADC channel reads (counts); conversions finish at once. */
+    adc: new Array<number>(16).fill(1023),
+    adcChannel: -1,
+    adcStarts: 0,
   };
   const imports = {
     serialRead: () => (state.input.length ? state.input.shift()! : -1),
@@ -42,6 +46,17 @@ export function createTestHal() {
     },
     lcdReady: () => 1,
     lcdWrite: (isData: number, byte: number) => state.lcd.write(isData, byte),
+    adcStart: (channel: number) => {
+      state.adcChannel = channel;
+      state.adcStarts++;
+    },
+    adcResult: () => {
+      if (state.adcChannel < 0) return -1;
+      const counts = state.adc[state.adcChannel];
+      state.adcChannel = -1;
+      return counts;
+    },
+    logf: (x: number) => Math.fround(Math.log(x)),
   };
   const testImports = {
     outputLength: () => state.output.length,
@@ -56,6 +71,8 @@ export function createTestHal() {
     enabledMask: () => state.enabled,
     lcdWrites: () => state.lcd.writes,
     lcdChar: (row: number, col: number) => state.lcd.ddram[ROW_ADDRESSES[row] + col],
+    setAdc: (channel: number, counts: number) => void (state.adc[channel] = counts),
+    adcStarts: () => state.adcStarts,
   };
   return { imports, testImports, state };
 }

@@ -18,6 +18,18 @@ export interface Scenario {
   /** Faults: switches that never close, a probe that never switches. */
   deadEndstops?: ("x" | "y")[];
   deadProbe?: boolean;
+  /** What the thermistors measure, C (heaters are not driven yet: these stay). Default 22 C. */
+  temperatures?: { hotend?: number; bed?: number };
+}
+
+export const AMBIENT_C = 22;
+
+/** Sensor index (as in simBoardConfig's thermistor lines) and temperature. */
+export function temperatures(scenario: Scenario = {}): [number, number][] {
+  return [
+    [0, scenario.temperatures?.hotend ?? AMBIENT_C],
+    [1, scenario.temperatures?.bed ?? AMBIENT_C],
+  ];
 }
 
 export const DEFAULT_START = { x: 100, y: 100, z: 20 };
@@ -62,6 +74,7 @@ export function harnessConfig(boardName: string | Board, scenario: Scenario = {}
   lines.push(`probe ${board.probe.offsetMm.x} ${board.probe.offsetMm.y} ${probeTrigger(board, scenario)}`);
   const bed = scenario.bed ?? {};
   lines.push(`bedplane ${bed.z0 ?? 0} ${bed.slopeX ?? 0} ${bed.slopeY ?? 0}`);
+  for (const [sensor, celsius] of temperatures(scenario)) lines.push(`temperature ${sensor} ${celsius}`);
   return lines.join("\n") + "\n";
 }
 

@@ -35,6 +35,7 @@
 #include <sim_io.h>
 #include <sim_irq.h>
 #include <sim_cycle_timers.h>
+#include <avr_adc.h>
 #include <avr_eeprom.h>
 #include <avr_extint.h>
 #include <avr_ioport.h>
@@ -46,6 +47,8 @@
 
 #define AXES 4
 #define INPUTS 3
+#define SENSORS 2 /* thermistors: 0 hotend, 1 bed */
+#define ADC_REFERENCE_MV 5000
 #define EEPROM_BYTES 4096
 #define GPIOR0_ADDR 0x3e
 #define TIMER1_COMPA_VECTOR_BYTE (17 * 4)
@@ -92,6 +95,11 @@ static struct {
     int cols, rows; /* 0: no display */
     pin_t rs, e, d[4];
   } lcd;
+  double pullup_ohms;
+  struct {
+    int channel; /* -1: not fitted */
+    double r25, beta, celsius;
+  } thermistor[SENSORS];
 } cfg = {
     .fcpu = 16000000,
     .baud = 115200,
@@ -101,6 +109,8 @@ static struct {
     .probe_x = 23,
     .probe_y = 9,
     .probe_trigger = 0.4,
+    .pullup_ohms = 4700,
+    .thermistor = {[0 ... SENSORS - 1] = {.channel = -1, .celsius = 22}},
 };
 
 static void read_config(const char *file) {
@@ -159,7 +169,18 @@ static void read_config(const char *file) {
                   &cfg.lcd.e.port, &cfg.lcd.e.bit, &cfg.lcd.d[0].port, &cfg.lcd.d[0].bit, &cfg.lcd.d[1].port, &cfg.lcd.d[1].bit, &cfg.lcd.d[2].port,
                   &cfg.lcd.d[2].bit, &cfg.lcd.d[3].port, &cfg.lcd.d[3].bit) == 14 &&
            cfg.lcd.cols > 0 && cfg.lcd.cols <= 20 && cfg.lcd.rows > 0 && cfg.lcd.rows <= 4;
-    } else if (!strcmp(key, "heater")) ok = 1; /* heaters are modelled in a later stage */
+    } else if (!strcmp(key, "heater")) ok = 1; /* heaters are not driven yet */
+    else if (!strcmp(key, "pullup")) ok = sscanf(p, "pullup %lf", &cfg.pullup_ohms) == 1 && cfg.pullup_ohms > 0;
+    else if (!strcmp(key, "thermistor")) {
+      int ch;
+      double r25, beta;
+      ok = sscanf(p, "thermistor %d %d %lf %lf", &i, &ch, &r25, &beta) == 4 && i >= 0 && i < SENSORS && ch >= 0 && ch < 16 && r25 > 0 && beta > 0;
+      if (ok) cfg.thermistor[i].channel = ch, cfg.thermistor[i].r25 = r25, cfg.thermistor[i].beta = beta;
+    } else if (!strcmp(key, "temperature")) {
+      double c;
+      ok = sscanf(p, "temperature %d %lf", &i, &c) == 2 && i >= 0 && i < SENSORS && c > -273.15;
+      if (ok) cfg.thermistor[i].celsius = c;
+    }
     else die("%s:%d: unknown key '%s'", file, n, key);
     if (!ok) die("%s:%d: cannot parse: %s", file, n, p);
   }
@@ -701,6 +722,27 @@ static void hold_in_reset(void) {
 
 static const char *VIOLATION_NAMES[] = {"pulseHigh", "pulseLow", "dirSetup", "stepWhileDisabled", "frameCollision", "bedCrash"};
 
+static const char *VIOLATION_TEXTS[] = {
+    "step pulses shorter than the driver's minimum high time",
+    "gaps between step pulses shorter than the driver's minimum low time",
+    "steps too soon after a direction change",
+    "step pulses while the axis' driver was off",
+    "carriages driven into the frame",
+    "nozzle driven into the bed",
+};
+
+/* On stderr, whatever the report says: a run that broke the printer's limits must not pass
+   unnoticed by someone reading only the console. */
+static void warn_violations(void) {
+  for (int k = 0; k < (int)(sizeof VIOLATION_NAMES / sizeof *VIOLATION_NAMES); k++) {
+    int n = (int)Z_printerZ_violations(&model, k);
+    if (!n) continue;
+    int axis = (int)Z_printerZ_violationFirstAxis(&model, k);
+    fprintf(stderr, "plumbsim: warning: %d x %s (%s), the first at %.3f ms on axis %s\n", n, VIOLATION_TEXTS[k], VIOLATION_NAMES[k],
+            Z_printerZ_violationFirstTimeNs(&model, k) / 1e6, axis >= 0 && axis < AXES && cfg.axis[axis].name[0] ? cfg.axis[axis].name : "?");
+  }
+}
+
 static void write_report(const char *reason, int code) {
   if (!report_file) return;
   FILE *f = fopen(report_file, "w");
@@ -778,6 +820,20 @@ static double now_s(void) {
 
 static void no_sleep(avr_t *a, avr_cycle_count_t how_long) { (void)a; (void)how_long; }
 
+/* The thermistor voltages, from the model, on their ADC inputs (simavr keeps the last value an
+   input was given; the temperatures stay what the scenario said while heaters are not driven). */
+static void feed_adc(void) {
+  for (int i = 0; i < SENSORS; i++) {
+    int ch = cfg.thermistor[i].channel;
+    if (ch < 0) continue;
+    avr_irq_t *irq = avr_io_getirq(avr, AVR_IOCTL_ADC_GETIRQ, ADC_IRQ_ADC0 + ch);
+    if (!irq) die("simavr's atmega2560 has no ADC input %d", ch);
+    /* simavr 1.6 converts with 1023 * mV / Vref, the datasheet says 1024 * Vin / Vref: the
+       voltage is scaled so that the firmware reads what the chip would. */
+    avr_raise_irq(irq, (uint32_t)(Z_printerZ_adcMillivolts(&model, ch) * 1024.0 / 1023.0 + 0.5));
+  }
+}
+
 int main(int argc, char **argv) {
   const char *hex = NULL, *pty_path = NULL;
   double timeout_s = 10, max_s = 0, settle_ms = 20;
@@ -839,11 +895,16 @@ int main(int argc, char **argv) {
   Z_printerZ_setPulseLimits(&model, cfg.pulse_high_ns, cfg.pulse_low_ns, cfg.dir_setup_ns);
   Z_printerZ_setProbe(&model, cfg.probe_x, cfg.probe_y, cfg.probe_trigger);
   Z_printerZ_setBedPlane(&model, cfg.bed_z0, cfg.bed_sx, cfg.bed_sy);
+  Z_printerZ_resetThermistors(&model, cfg.pullup_ohms);
+  for (int i = 0; i < SENSORS; i++)
+    if (cfg.thermistor[i].channel >= 0)
+      Z_printerZ_setThermistor(&model, i, cfg.thermistor[i].channel, cfg.thermistor[i].r25, cfg.thermistor[i].beta, cfg.thermistor[i].celsius);
 
   avr = avr_make_mcu_by_name("atmega2560");
   if (!avr) die("simavr has no atmega2560");
   avr_init(avr);
   avr->frequency = cfg.fcpu;
+  avr->vcc = avr->avcc = avr->aref = ADC_REFERENCE_MV;
   /* simavr polls an INTn pin every cycle while it is low in level mode, interrupt enabled or
      not; the heater outputs on PE4/PE5 sit low for hours. The firmware uses no INTn. */
   for (int i = 0; i < EXTINT_COUNT; i++) avr_extint_set_strict_lvl_trig(avr, (uint8_t)i, 0);
@@ -857,6 +918,7 @@ int main(int argc, char **argv) {
     if (chunks[i].baseaddr < 0x800000) avr_loadcode(avr, chunks[i].data, chunks[i].size, chunks[i].baseaddr);
   }
   if (eeprom_file) eeprom_load();
+  feed_adc();
 
   /* serial */
   uint32_t flags = 0;
@@ -981,14 +1043,13 @@ int main(int argc, char **argv) {
     }
   }
   flush_output();
-  if (out_line_len && !pty_mode) { /* an unterminated last line, e.g. before a halt */
-  }
   if (code == 2) fprintf(stderr, "plumbsim: firmware %s at cycle %llu\n", reason, (unsigned long long)avr->cycle);
   if (stdin_flags >= 0) fcntl(0, F_SETFL, stdin_flags);
   if (eeprom_file) eeprom_save();
   if (trace) fclose(trace);
   if (isr_trace) fclose(isr_trace);
   write_report(reason, code);
+  warn_violations();
   if (profile) {
     FILE *f = fopen(profile_file, "w");
     if (!f) die("cannot write %s", profile_file);
