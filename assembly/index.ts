@@ -17,7 +17,7 @@ import * as settings from "./settings/store";
 import { LoadResult } from "./settings/store";
 import { reportLoadFailure } from "./settings/messages";
 import { initAxes } from "./motion/axes";
-import { initStepper, isr, stateAddress, segmentsAddress } from "./motion/stepper";
+import { initStepper, isr, repeats, stateAddress, segmentsAddress } from "./motion/stepper";
 import { blocksAddress } from "./motion/planner";
 import { initMotion } from "./motion/motion";
 import { idle } from "./system/idle";
@@ -40,6 +40,11 @@ export function loop(): void {
 
 export function stepperIsr(): u32 {
   return isr();
+}
+
+/** After stepperIsr(): copies of the event it returned to pulse right after it. */
+export function stepperRepeats(): u32 {
+  return repeats();
 }
 
 /** Addresses of the stepper's data in linear memory, for the benchmark's C reference stepper. */

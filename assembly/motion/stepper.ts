@@ -11,6 +11,9 @@
 //   bits 0..7 step-port bits, 8..15 direction-port bits, 16..31 timer ticks (0.5 us) from now.
 // An interval of 0 means "right after this one": at high rates events come in groups of 2-16
 // per interrupt (multi-stepping); 0xffff means "nothing to do, wait for stepperWake()".
+// When every moving axis steps on every event (one axis, or an exact diagonal), the events of a
+// group are all the same: the word is for the group's first, and repeats() tells how many more
+// the HAL pulses right after it, at the drivers' minimum pulse spacing, without calling back.
 //
 // State the interrupt uses sits at fixed addresses in linear memory: byte and half-word fields
 // then compile to single loads and stores. The main loop writes SegHead, the interrupt writes
@@ -42,7 +45,7 @@ const LAST_OF_BLOCK: u32 = 2;
 const segments = memory.data(SEGMENTS * SEG_BYTES);
 
 const enum T {
-  SegSteps = 0, // u16 events in the current segment
+  Left = 0, // u16 events of the current segment still to come
   Interval = 2, // u16 ticks before each group of events
   GroupMask = 4, // u8 events per group - 1 (groups are 1, 2, 4, 8 or 16 events)
   Slow = 5, // u8 the current block's Bresenham axes (bits 0-3), CHECKED if it stops on an input
@@ -62,7 +65,8 @@ const enum T {
   StepBit = 52, // u8[4]
   Moved = 56, // u32[4] events per axis in the current checked block
   Word = 72, // u16 direction bits << 8 | step bits of the axes stepping on every event
-  Done = 74, // u16 events of the current segment done
+  GroupLeft = 74, // u8 events of the current group still to come (0: the next starts a group)
+  Repeats = 75, // u8 copies of the returned event to pulse right after it
   Size = 76,
 }
 const st = memory.data(T.Size);
@@ -85,9 +89,14 @@ export function initStepper(): void {
 // The interrupt.
 
 export function isr(): u32 {
-  const done = <u32>load<u16>(st + T.Done);
-  if (done == <u32>load<u16>(st + T.SegSteps)) return nextSegmentCold();
-  return event(done);
+  const left = <u32>load<u16>(st + T.Left);
+  if (left == 0) return nextSegmentCold();
+  return event(left - 1);
+}
+
+/** Copies of the event isr() just returned that the HAL pulses right after it (0-15). */
+export function repeats(): u32 {
+  return load<u8>(st + T.Repeats);
 }
 
 function idleWord(): u32 {
@@ -95,46 +104,60 @@ function idleWord(): u32 {
   return (STEP_IDLE << 16) | (<u32>load<u8>(st + T.Dir) << 8);
 }
 
-/** One step event of the current segment. Without Bresenham axes it reads five bytes of state. */
+/** One step event of the current segment; `left` events of it come after this one. */
 @inline
-function event(done: u32): u32 {
-  store<u16>(st + T.Done, <u16>(done + 1));
-  let word = <u32>load<u16>(st + T.Word);
+function event(left: u32): u32 {
+  const word = <u32>load<u16>(st + T.Word);
   const slow = <u32>load<u8>(st + T.Slow);
-  if (slow != 0) {
-    if (slow & CHECKED) return checkedEventCold(done, word | bresenham(slow));
-    word |= bresenham(slow);
+  if (slow == 0) {
+    // Every event the same: one word and its repeats make the whole group (a segment's last
+    // group may be short). Each word starts a group, so it carries the interval.
+    let more = <u32>load<u8>(st + T.GroupMask);
+    if (more > left) more = left;
+    store<u16>(st + T.Left, <u16>(left - more));
+    store<u8>(st + T.Repeats, <u8>more);
+    return word | (<u32>load<u16>(st + T.Interval) << 16);
   }
-  // The first event of each group waits the interval; the others follow at once.
-  if ((done & <u32>load<u8>(st + T.GroupMask)) == 0) word |= <u32>load<u16>(st + T.Interval) << 16;
-  return word;
+  store<u16>(st + T.Left, <u16>left);
+  // The word is the one accumulator through the Bresenham steps (fewer registers live).
+  if (slow & CHECKED) return checkedEventCold(bresenham(slow, word | groupWait()));
+  return bresenham(slow, word | groupWait());
+}
+
+/** The first event of each group waits the interval (in bits 16..31); the others follow at once. */
+@inline
+function groupWait(): u32 {
+  const left = <u32>load<u8>(st + T.GroupLeft);
+  if (left != 0) {
+    store<u8>(st + T.GroupLeft, <u8>(left - 1));
+    return 0;
+  }
+  store<u8>(st + T.GroupLeft, load<u8>(st + T.GroupMask));
+  return <u32>load<u16>(st + T.Interval) << 16;
 }
 
 /** Homing and probing: stop on the input, count what each axis did. */
-function checkedEventCold(done: u32, word: u32): u32 {
+function checkedEventCold(word: u32): u32 {
   if ((readInputs() & <u32>load<u8>(st + T.Check)) != 0) {
     // Stop here. The block is not "done": the main loop works out where it stopped.
-    store<u16>(st + T.SegSteps, 0);
-    store<u16>(st + T.Done, 0);
+    store<u16>(st + T.Left, 0);
     store<u8>(st + T.EndsBlock, 0);
     store<u8>(st + T.Aborted, 1);
     return idleWord();
   }
   countMoved(word & 0xff);
-  if ((done & <u32>load<u8>(st + T.GroupMask)) == 0) word |= <u32>load<u16>(st + T.Interval) << 16;
   return word;
 }
 
-/** Step bits of the Bresenham axes (bits 0-3 of `axes`) for this event. */
+/** `word` with the step bits of the Bresenham axes (bits 0-3 of `axes`) for this event. */
 @inline
-function bresenham(axes: u32): u32 {
+function bresenham(axes: u32, word: u32): u32 {
   const events = load<i32>(st + T.Events);
-  let mask: u32 = 0;
   if (axes & 1) {
     let c = load<i32>(st + T.Counter) + load<i32>(st + T.Steps);
     if (c >= 0) {
       c -= events;
-      mask |= load<u8>(st + T.StepBit);
+      word |= load<u8>(st + T.StepBit);
     }
     store<i32>(st + T.Counter, c);
   }
@@ -142,7 +165,7 @@ function bresenham(axes: u32): u32 {
     let c = load<i32>(st + T.Counter + 4) + load<i32>(st + T.Steps + 4);
     if (c >= 0) {
       c -= events;
-      mask |= load<u8>(st + T.StepBit + 1);
+      word |= load<u8>(st + T.StepBit + 1);
     }
     store<i32>(st + T.Counter + 4, c);
   }
@@ -150,7 +173,7 @@ function bresenham(axes: u32): u32 {
     let c = load<i32>(st + T.Counter + 8) + load<i32>(st + T.Steps + 8);
     if (c >= 0) {
       c -= events;
-      mask |= load<u8>(st + T.StepBit + 2);
+      word |= load<u8>(st + T.StepBit + 2);
     }
     store<i32>(st + T.Counter + 8, c);
   }
@@ -158,11 +181,11 @@ function bresenham(axes: u32): u32 {
     let c = load<i32>(st + T.Counter + 12) + load<i32>(st + T.Steps + 12);
     if (c >= 0) {
       c -= events;
-      mask |= load<u8>(st + T.StepBit + 3);
+      word |= load<u8>(st + T.StepBit + 3);
     }
     store<i32>(st + T.Counter + 12, c);
   }
-  return mask;
+  return word;
 }
 
 function countMoved(mask: u32): void {
@@ -172,6 +195,7 @@ function countMoved(mask: u32): void {
 }
 
 function nextSegmentCold(): u32 {
+  store<u8>(st + T.Repeats, 0);
   if (load<u8>(st + T.EndsBlock) != 0) {
     store<u8>(st + T.EndsBlock, 0);
     store<u8>(st + T.BlocksDone, load<u8>(st + T.BlocksDone) + 1);
@@ -182,14 +206,14 @@ function nextSegmentCold(): u32 {
   const seg = segments + tail * SEG_BYTES;
   const flags = <u32>load<u8>(seg + G.Flags);
   if (flags & FIRST_OF_BLOCK) startBlock(planner.blockAddress(load<u8>(seg + G.Block)));
-  store<u16>(st + T.SegSteps, load<u16>(seg + G.Steps));
-  store<u16>(st + T.Done, 0);
+  const events = <u32>load<u16>(seg + G.Steps); // at least 1
   store<u16>(st + T.Interval, load<u16>(seg + G.Interval));
   store<u8>(st + T.GroupMask, <u8>(load<u8>(seg + G.Group) - 1));
+  store<u8>(st + T.GroupLeft, 0);
   store<u8>(st + T.EndsBlock, <u8>(flags & LAST_OF_BLOCK));
   store<u8>(st + T.SegTail, <u8>((tail + 1) % SEGMENTS));
   store<u8>(st + T.Idle, 0);
-  return event(0);
+  return event(events - 1); // this call makes the segment's first event
 }
 
 function startBlock(b: usize): void {

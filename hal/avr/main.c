@@ -12,8 +12,10 @@
 /* Benchmark images only (npm run bench): the same stepping written by hand in C. */
 #include "reference_stepper.c"
 #define STEPPER_TICK() ref_stepperIsr()
+#define STEPPER_REPEATS() ref_stepperRepeats()
 #else
 #define STEPPER_TICK() fw_stepperIsr()
+#define STEPPER_REPEATS() fw_stepperRepeats()
 #endif
 
 /*
@@ -25,6 +27,8 @@
  *   bits 16..31  timer ticks from this event to that one; 0 = right after this one (the
  *                events of a group, how the firmware steps several times per interrupt at
  *                high rates); 0xffff = nothing to do until hal_stepperWake().
+ * After each call, fw_stepperRepeats() tells how many copies of that next event to pulse right
+ * after it (the firmware's groups of identical events, when every moving axis steps on each).
  * The pulse for this event was computed last time, so the rising edge comes at a constant
  * latency after the compare match, and the pin stays high while the next word is computed
  * (>= 1 us, which the simulator checks). The schedule advances by the returned intervals, so
@@ -35,22 +39,34 @@
 #define STEP_IDLE 0xffffu    /* interval meaning "nothing to do": wake me with hal_stepperWake */
 
 static uint8_t pending_steps;
+static uint8_t pending_repeats; /* copies of the pending event to pulse right after it */
 static volatile uint8_t stepper_idle = 1; /* the firmware returned STEP_IDLE: it waits for a wake-up */
 
 ISR(TIMER1_COMPA_vect) {
   uint8_t burst = STEP_MAX_BURST;
   uint8_t dirs = BOARD_DIR_PORT & BOARD_DIR_MASK;
+  uint8_t steps = pending_steps;
+  uint8_t repeats = pending_repeats;
   for (;;) {
-    uint8_t steps = pending_steps;
     BOARD_STEP_PORT |= steps;
+    /* The copies: back to back, each pulse high and low for the drivers' minimum (the loop's
+       own instructions add a few cycles to each). */
+    while (repeats) {
+      repeats--;
+      __builtin_avr_delay_cycles(BOARD_STEP_HIGH_CYCLES);
+      BOARD_STEP_PORT &= (uint8_t)~steps;
+      __builtin_avr_delay_cycles(BOARD_STEP_LOW_CYCLES);
+      BOARD_STEP_PORT |= steps;
+    }
     u32 word = STEPPER_TICK();
+    repeats = (uint8_t)STEPPER_REPEATS();
     BOARD_STEP_PORT &= (uint8_t)~steps;
     uint8_t next_dirs = (uint8_t)(word >> 8) & BOARD_DIR_MASK;
     if (next_dirs != dirs) {
       dirs = next_dirs;
       BOARD_DIR_PORT = (uint8_t)((BOARD_DIR_PORT & (uint8_t)~BOARD_DIR_MASK) | dirs);
     }
-    pending_steps = (uint8_t)word & BOARD_STEP_MASK;
+    steps = (uint8_t)word & BOARD_STEP_MASK;
     uint16_t interval = (uint16_t)(word >> 16);
     if (interval == 0 && --burst) continue; /* the next event of a group: now (the path back to
                                                 the rising edge is > 16 cycles: step low >= 1 us) */
@@ -70,6 +86,8 @@ ISR(TIMER1_COMPA_vect) {
     OCR1A = tick;
     break;
   }
+  pending_steps = steps;
+  pending_repeats = repeats;
 }
 
 void stepper_timer_init(void) {

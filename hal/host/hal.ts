@@ -23,6 +23,8 @@ const STEP_IDLE = 0xffff;
 const STEP_MIN_GAP_TICKS = 24;
 /** Events of one group follow each other about this closely in hal/avr/main.c's loop. */
 const BURST_NS = 4000;
+/** Copies of an event (stepperRepeats()) are pulsed back to back: 1 us high, 1 us low or a little more. */
+const REPEAT_NS = 2500;
 const BYTE_NS = Math.round(10e9 / 115200);
 const RX_SIZE = 255;
 const TX_SIZE = 127;
@@ -56,6 +58,7 @@ interface FirmwareExports {
   setup(): void;
   loop(): void;
   stepperIsr(): number;
+  stepperRepeats(): number;
   linearMemoryEnd(): number;
 }
 
@@ -116,6 +119,7 @@ export class HostPrinter {
   private nextTickNs = Number.POSITIVE_INFINITY;
   private stepperIdle = true;
   private pendingSteps = 0;
+  private pendingRepeats = 0;
   private dirBits = 0;
   private inIsr = false;
   private enabled = 0;
@@ -385,11 +389,18 @@ export class HostPrinter {
   private stepInterrupt(): void {
     this.inIsr = true;
     try {
-      const t = this.nextTickNs;
-      for (let bit = 0; bit < 8; bit++) {
-        if (this.pendingSteps & (1 << bit) && this.stepBitAxis[bit] !== undefined) this.model.stepEdge(this.stepBitAxis[bit], 1, t);
+      const due = this.nextTickNs;
+      let t = due;
+      for (let copy = 0; copy <= this.pendingRepeats; copy++) {
+        if (copy > 0) t += REPEAT_NS;
+        for (let bit = 0; bit < 8; bit++) {
+          if (!(this.pendingSteps & (1 << bit)) || this.stepBitAxis[bit] === undefined) continue;
+          if (copy > 0) this.model.stepEdge(this.stepBitAxis[bit], 0, t - REPEAT_NS / 2);
+          this.model.stepEdge(this.stepBitAxis[bit], 1, t);
+        }
       }
       const word = this.fw.stepperIsr() >>> 0;
+      this.pendingRepeats = this.fw.stepperRepeats();
       for (let bit = 0; bit < 8; bit++) {
         if (this.pendingSteps & (1 << bit) && this.stepBitAxis[bit] !== undefined) this.model.stepEdge(this.stepBitAxis[bit], 0, t + 2000);
       }
@@ -406,7 +417,7 @@ export class HostPrinter {
       this.pendingSteps = word & 0xff;
       const interval = word >>> 16;
       this.stepperIdle = interval === STEP_IDLE;
-      this.nextTickNs = t + (interval === 0 ? BURST_NS : interval * TIMER_TICK_NS);
+      this.nextTickNs = interval === 0 ? t + BURST_NS : due + interval * TIMER_TICK_NS;
     } finally {
       this.inIsr = false;
     }

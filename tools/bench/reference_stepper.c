@@ -12,7 +12,7 @@
 #include <stdint.h>
 
 struct ref_state {
-  uint16_t seg_steps;
+  uint16_t left;
   uint16_t interval;
   uint8_t group_mask;
   uint8_t slow;
@@ -32,7 +32,8 @@ struct ref_state {
   uint8_t step_bit[4];
   uint32_t moved[4];
   uint16_t word;
-  uint16_t done;
+  uint8_t group_left;
+  uint8_t repeats;
 } __attribute__((packed));
 
 struct ref_segment {
@@ -59,7 +60,8 @@ _Static_assert(offsetof(struct ref_state, counter) == 36, "stepper.ts T.Counter"
 _Static_assert(offsetof(struct ref_state, step_bit) == 52, "stepper.ts T.StepBit");
 _Static_assert(offsetof(struct ref_state, moved) == 56, "stepper.ts T.Moved");
 _Static_assert(offsetof(struct ref_state, word) == 72, "stepper.ts T.Word");
-_Static_assert(offsetof(struct ref_state, done) == 74, "stepper.ts T.Done");
+_Static_assert(offsetof(struct ref_state, group_left) == 74, "stepper.ts T.GroupLeft");
+_Static_assert(offsetof(struct ref_state, repeats) == 75, "stepper.ts T.Repeats");
 _Static_assert(sizeof(struct ref_segment) == 8, "stepper.ts SEG_BYTES");
 _Static_assert(offsetof(struct ref_block, events) == 32, "planner.ts B.Events");
 _Static_assert(offsetof(struct ref_block, dir_bits) == 56, "planner.ts B.DirBits");
@@ -87,47 +89,57 @@ static uint32_t ref_idle_word(void) {
     int32_t c = ST->counter[a] + (int32_t)ST->steps[a]; \
     if (c >= 0) {                                       \
       c -= events;                                      \
-      mask |= ST->step_bit[a];                          \
+      word |= ST->step_bit[a];                          \
     }                                                   \
     ST->counter[a] = c;                                 \
   }
 
 #define REF_CHECKED 0x80
 
-static inline uint8_t ref_bresenham(uint8_t axes) {
-  uint8_t mask = 0;
+static inline uint32_t ref_bresenham(uint8_t axes, uint32_t word) {
   int32_t events = (int32_t)ST->events;
   REF_AXIS(0)
   REF_AXIS(1)
   REF_AXIS(2)
   REF_AXIS(3)
-  return mask;
+  return word;
 }
 
-static __attribute__((noinline, cold)) uint32_t ref_checked_event(uint16_t done, uint32_t word) {
+static inline uint32_t ref_group_wait(void) {
+  uint8_t left = ST->group_left;
+  if (left) {
+    ST->group_left = left - 1;
+    return 0;
+  }
+  ST->group_left = ST->group_mask;
+  return (uint32_t)ST->interval << 16;
+}
+
+static __attribute__((noinline, cold)) uint32_t ref_checked_event(uint32_t word) {
   if (hal_readInputs() & ST->check) {
-    ST->seg_steps = 0;
-    ST->done = 0;
+    ST->left = 0;
     ST->ends_block = 0;
     ST->aborted = 1;
     return ref_idle_word();
   }
   for (uint8_t a = 0; a < 4; a++)
     if (word & ST->step_bit[a]) ST->moved[a]++;
-  if ((done & ST->group_mask) == 0) word |= (uint32_t)ST->interval << 16;
   return word;
 }
 
-static inline uint32_t ref_event(uint16_t done) {
-  ST->done = done + 1;
+static inline uint32_t ref_event(uint16_t left) {
   uint32_t word = ST->word;
   uint8_t slow = ST->slow;
-  if (slow) {
-    if (slow & REF_CHECKED) return ref_checked_event(done, word | ref_bresenham(slow));
-    word |= ref_bresenham(slow);
+  if (!slow) {
+    uint8_t more = ST->group_mask;
+    if (more > left) more = (uint8_t)left;
+    ST->left = left - more;
+    ST->repeats = more;
+    return word | ((uint32_t)ST->interval << 16);
   }
-  if ((done & ST->group_mask) == 0) word |= (uint32_t)ST->interval << 16;
-  return word;
+  ST->left = left;
+  if (slow & REF_CHECKED) return ref_checked_event(ref_bresenham(slow, word | ref_group_wait()));
+  return ref_bresenham(slow, word | ref_group_wait());
 }
 
 static void ref_start_block(const struct ref_block *b) {
@@ -147,6 +159,7 @@ static void ref_start_block(const struct ref_block *b) {
 }
 
 static __attribute__((noinline, cold)) uint32_t ref_next_segment(void) {
+  ST->repeats = 0;
   if (ST->ends_block) {
     ST->ends_block = 0;
     ST->blocks_done++;
@@ -156,18 +169,21 @@ static __attribute__((noinline, cold)) uint32_t ref_next_segment(void) {
   if (tail == ST->seg_head) return ref_idle_word();
   const struct ref_segment *seg = &SEGMENTS[tail];
   if (seg->flags & REF_FIRST_OF_BLOCK) ref_start_block(&BLOCKS[seg->block % REF_BLOCKS]);
-  ST->seg_steps = seg->steps;
-  ST->done = 0;
   ST->interval = seg->interval;
   ST->group_mask = seg->group - 1;
+  ST->group_left = 0;
   ST->ends_block = seg->flags & REF_LAST_OF_BLOCK;
   ST->seg_tail = (tail + 1) % REF_SEGMENTS;
   ST->idle = 0;
-  return ref_event(0);
+  return ref_event(seg->steps - 1); /* this call makes the segment's first event */
 }
 
 static inline uint32_t ref_stepperIsr(void) {
-  uint16_t done = ST->done;
-  if (done == ST->seg_steps) return ref_next_segment();
-  return ref_event(done);
+  uint16_t left = ST->left;
+  if (left == 0) return ref_next_segment();
+  return ref_event(left - 1);
+}
+
+static inline uint32_t ref_stepperRepeats(void) {
+  return ST->repeats;
 }

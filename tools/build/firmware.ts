@@ -24,7 +24,7 @@ export function generateModuleC(compiled: CompiledModule, genDir: string): void 
     memBase: compiled.memBase,
     memEnd: compiled.memEnd,
   });
-  for (const name of ["setup", "loop", "stepperIsr"]) {
+  for (const name of ["setup", "loop", "stepperIsr", "stepperRepeats"]) {
     if (!result.exports.includes(name)) throw new Error(`the firmware module does not export ${name}()`);
   }
   fs.writeFileSync(path.join(genDir, "plumb_module.c"), result.c);
