@@ -16,8 +16,8 @@
 // the HAL pulses right after it, at the drivers' minimum pulse spacing, without calling back.
 //
 // State the interrupt uses sits at fixed addresses in linear memory: byte and half-word fields
-// then compile to single loads and stores. The main loop writes SegHead, the interrupt writes
-// SegTail, BlocksDone, Idle, Aborted and Moved; each field has one writer.
+// then compile to single loads and stores. The main loop writes SegHead, the interrupt the
+// rest; only clearAfterAbort(), with the interrupt idle, resets the interrupt's fields.
 
 import { readInputs, stepperWake } from "../hal";
 import * as planner from "./planner";
