@@ -385,25 +385,29 @@ export class HostPrinter {
     this.nowNs = Math.max(this.nowNs, target);
   }
 
+  /** Raises or lowers the step pins of the pending event at `ns`. */
+  private stepEdges(high: number, ns: number): void {
+    for (let bit = 0; bit < 8; bit++) {
+      const axis = this.stepBitAxis[bit];
+      if (axis !== undefined && this.pendingSteps & (1 << bit)) this.model.stepEdge(axis, high, ns);
+    }
+  }
+
   /** Mirrors the ISR in hal/avr/main.c: pulse the pending steps, ask for the next word. */
   private stepInterrupt(): void {
     this.inIsr = true;
     try {
       const due = this.nextTickNs;
       let t = due;
-      for (let copy = 0; copy <= this.pendingRepeats; copy++) {
-        if (copy > 0) t += REPEAT_NS;
-        for (let bit = 0; bit < 8; bit++) {
-          if (!(this.pendingSteps & (1 << bit)) || this.stepBitAxis[bit] === undefined) continue;
-          if (copy > 0) this.model.stepEdge(this.stepBitAxis[bit], 0, t - REPEAT_NS / 2);
-          this.model.stepEdge(this.stepBitAxis[bit], 1, t);
-        }
+      this.stepEdges(1, t);
+      for (let copy = 0; copy < this.pendingRepeats; copy++) {
+        this.stepEdges(0, t + REPEAT_NS / 2);
+        t += REPEAT_NS;
+        this.stepEdges(1, t);
       }
       const word = this.fw.stepperIsr() >>> 0;
       this.pendingRepeats = this.fw.stepperRepeats();
-      for (let bit = 0; bit < 8; bit++) {
-        if (this.pendingSteps & (1 << bit) && this.stepBitAxis[bit] !== undefined) this.model.stepEdge(this.stepBitAxis[bit], 0, t + 2000);
-      }
+      this.stepEdges(0, t + 2000);
       const dirs = (word >>> 8) & 0xff;
       if (dirs !== this.dirBits) {
         for (let bit = 0; bit < 8; bit++) {
