@@ -23,6 +23,7 @@
 // skew from the residuals' scatter and the geometry (sigma^2 (J'WJ)^-1).
 
 import { sinSmall, cosSmall, SMALL_ANGLE_MAX_RAD } from "./smallAngle";
+import * as ls from "./leastSquares";
 
 /** Nine induction targets on the MK42 bed; the first search uses four of them. */
 export const MAX_POINTS: i32 = 9;
@@ -54,12 +55,6 @@ const weightY = memory.data(MAX_POINTS * 4);
 const residualsX = memory.data(MAX_POINTS * 4);
 const residualsY = memory.data(MAX_POINTS * 4);
 let pointCount: i32 = 0;
-
-// Normal equations: 4x4 symmetric matrix (row-major), right-hand side, Cholesky factor, step.
-const normal = memory.data(16 * 4);
-const rhs = memory.data(4 * 4);
-const factor = memory.data(16 * 4);
-const step = memory.data(4 * 4);
 
 // The solution.
 let meanX: f32 = 0;
@@ -136,17 +131,17 @@ export function fit(): FitResult {
   for (let iteration = 1; iteration <= MAX_ITERATIONS; iteration++) {
     iterationsUsed = iteration;
     buildNormalEquations();
-    if (!choleskyFactor()) return FitResult.Singular;
-    choleskySolve(rhs, step);
-    centreX -= at(step, 0);
-    centreY -= at(step, 1);
-    angle1 -= at(step, 2);
-    angle2 -= at(step, 3);
+    if (!ls.factorize()) return FitResult.Singular;
+    ls.solve();
+    centreX -= ls.result(0);
+    centreY -= ls.result(1);
+    angle1 -= ls.result(2);
+    angle2 -= ls.result(3);
     if (Mathf.abs(angle1) > SMALL_ANGLE_MAX_RAD || Mathf.abs(angle2) > SMALL_ANGLE_MAX_RAD) {
       return FitResult.AngleOutOfRange;
     }
-    const moved = Mathf.abs(at(step, 0)) + Mathf.abs(at(step, 1)) +
-      BED_SPAN_MM * (Mathf.abs(at(step, 2)) + Mathf.abs(at(step, 3)));
+    const moved = Mathf.abs(ls.result(0)) + Mathf.abs(ls.result(1)) +
+      BED_SPAN_MM * (Mathf.abs(ls.result(2)) + Mathf.abs(ls.result(3)));
     if (moved < CONVERGED_MM) {
       computeResiduals();
       estimateSkewSigma(weighted);
@@ -157,66 +152,26 @@ export function fit(): FitResult {
   return FitResult.NotConverged;
 }
 
-/** J'WJ and J'Wr at the current estimate, r = model - bed. */
+/** J'WJ and J'Wr at the current estimate, r = model - bed; unknowns (cX, cY, a1, a2). */
 function buildNormalEquations(): void {
-  memory.fill(normal, 0, 16 * 4);
-  memory.fill(rhs, 0, 4 * 4);
+  ls.begin(4);
   const c1 = cosSmall(angle1), s1 = sinSmall(angle1);
   const c2 = cosSmall(angle2), s2 = sinSmall(angle2);
   for (let i = 0; i < pointCount; i++) {
     const dx = at(machineX, i) - meanX;
     const dy = at(machineY, i) - meanY;
-    const rx = c1 * dx - s2 * dy + centreX - at(bedX, i);
-    const ry = s1 * dx + c2 * dy + centreY - at(bedY, i);
-    // Derivatives of the model's x and y by (cX, cY, a1, a2).
-    accumulate(at(weightX, i), rx, 1, 0, -s1 * dx, -c2 * dy);
-    accumulate(at(weightY, i), ry, 0, 1, c1 * dx, -s2 * dy);
-  }
-}
-
-function accumulate(w: f32, r: f32, j0: f32, j1: f32, j2: f32, j3: f32): void {
-  if (w <= 0) return;
-  for (let row = 0; row < 4; row++) {
-    const jr = row == 0 ? j0 : row == 1 ? j1 : row == 2 ? j2 : j3;
-    if (jr == 0) continue;
-    put(rhs, row, at(rhs, row) + w * jr * r);
-    for (let col = 0; col < 4; col++) {
-      const jc = col == 0 ? j0 : col == 1 ? j1 : col == 2 ? j2 : j3;
-      put(normal, row * 4 + col, at(normal, row * 4 + col) + w * jr * jc);
-    }
-  }
-}
-
-/** normal = L L'; false when a pivot is not clearly positive. */
-function choleskyFactor(): bool {
-  memory.fill(factor, 0, 16 * 4);
-  for (let j = 0; j < 4; j++) {
-    let d = at(normal, j * 4 + j);
-    for (let k = 0; k < j; k++) d -= at(factor, j * 4 + k) * at(factor, j * 4 + k);
-    // Relative to the diagonal: f32 rounding leaves about 1e-7 of it for a dependent column.
-    if (d <= at(normal, j * 4 + j) * 1e-5 || d <= 0) return false;
-    const l = Mathf.sqrt(d);
-    put(factor, j * 4 + j, l);
-    for (let i = j + 1; i < 4; i++) {
-      let s = at(normal, i * 4 + j);
-      for (let k = 0; k < j; k++) s -= at(factor, i * 4 + k) * at(factor, j * 4 + k);
-      put(factor, i * 4 + j, s / l);
-    }
-  }
-  return true;
-}
-
-/** Solve L L' x = b. */
-function choleskySolve(b: usize, x: usize): void {
-  for (let i = 0; i < 4; i++) {
-    let s = at(b, i);
-    for (let k = 0; k < i; k++) s -= at(factor, i * 4 + k) * at(x, k);
-    put(x, i, s / at(factor, i * 4 + i));
-  }
-  for (let i = 3; i >= 0; i--) {
-    let s = at(x, i);
-    for (let k = i + 1; k < 4; k++) s -= at(factor, k * 4 + i) * at(x, k);
-    put(x, i, s / at(factor, i * 4 + i));
+    // The model's x ...
+    ls.setRow(0, 1);
+    ls.setRow(1, 0);
+    ls.setRow(2, -s1 * dx);
+    ls.setRow(3, -c2 * dy);
+    ls.addRow(c1 * dx - s2 * dy + centreX - at(bedX, i), at(weightX, i));
+    // ... and its y.
+    ls.setRow(0, 0);
+    ls.setRow(1, 1);
+    ls.setRow(2, c1 * dx);
+    ls.setRow(3, -s2 * dy);
+    ls.addRow(s1 * dx + c2 * dy + centreY - at(bedY, i), at(weightY, i));
   }
 }
 
@@ -243,12 +198,8 @@ function estimateSkewSigma(weighted: i32): void {
   const variance = sum / <f32>(weighted - 4);
   // The factor is that of the last iteration's normal matrix, at the solution to within a step.
   buildNormalEquations();
-  if (!choleskyFactor()) return;
-  memory.fill(rhs, 0, 4 * 4);
-  put(rhs, 2, 1);
-  put(rhs, 3, -1);
-  choleskySolve(rhs, step);
-  const quadratic = at(step, 2) - at(step, 3);
+  if (!ls.factorize()) return;
+  const quadratic = ls.inverseQuadratic(3, 2);
   skewSigma = Mathf.sqrt(variance * Mathf.max(quadratic, 0));
 }
 
