@@ -33,6 +33,10 @@
 @external("hal", "stepperEnable") export declare function stepperEnable(axisMask: u32): void;
 /** Ask for a step interrupt soon: new work was queued while the interrupt idled. */
 @external("hal", "stepperWake") export declare function stepperWake(): void;
+/** A compiler barrier at each hand-over of data to or from the step interrupt: stores before it
+ * are made before it, loads after it read memory again (hal/avr/hal_inline.h says why that is
+ * enough on the AVR). */
+@external("hal", "stepperBarrier") export declare function stepperBarrier(): void;
 /** Endstops and probe as logical bits (see motion/inputs.ts), already corrected for polarity. */
 @external("hal", "readInputs") export declare function readInputs(): u32;
 

@@ -35,6 +35,7 @@ void hal_eepromWrite(u32 addr, u32 value);
 u32 hal_eepromSize(void);
 void hal_stepperEnable(u32 axisMask);
 void hal_stepperWake(void);
+static inline void hal_stepperBarrier(void);
 static inline u32 hal_readInputs(void);
 void hal_watchdogReset(void);
 u32 hal_resetCause(void);

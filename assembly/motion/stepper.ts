@@ -17,15 +17,35 @@
 //
 // State the interrupt uses sits at fixed addresses in linear memory: byte and half-word fields
 // then compile to single loads and stores. The main loop writes SegHead, the interrupt the
-// rest; only clearAfterAbort(), with the interrupt idle, resets the interrupt's fields.
+// rest; only clearAfterAbort(), with the interrupt idle, resets the interrupt's fields. Each
+// hand-over between the two sides passes a stepperBarrier(), so the C compiler can neither
+// publish a segment before its fields are written nor keep the interrupt's fields in registers.
 
-import { readInputs, stepperWake } from "../hal";
+import { readInputs, stepperBarrier, stepperWake } from "../hal";
 import * as planner from "./planner";
 import { B, BLOCKS } from "./planner";
 import { AXES, stepBit } from "./axes";
 
-export const STEP_IDLE: u32 = 0xffff;
-const TIMER_HZ: f32 = 2000000;
+/**
+ * How the HALs run the step interrupt: the one scheduling policy of hal/avr/main.c and
+ * hal/host/hal.ts. tools/build/board.ts reads this enum into the C HAL's generated header
+ * (STEP_TIMER_HZ, STEP_MIN_GAP, STEP_MAX_BURST, STEP_IDLE) and the host HAL reads it the same way.
+ */
+export const enum StepSchedule {
+  /** Timer ticks per second: Timer1 at F_CPU / 8. */
+  TimerHz = 2000000,
+  /** An event due sooner than this after the interrupt is done is taken at once (12 us: about
+   * what leaving the interrupt and entering it again costs, with the registers it saves). */
+  MinGapTicks = 24,
+  /** Events one interrupt may run back to back; past that the next slips to MinGapTicks from
+   * now so the main loop runs. Groups (below) are never larger, so a group is never split. */
+  MaxBurst = 16,
+  /** The interval that means "nothing to do": the HAL waits for stepperWake(). */
+  IdleInterval = 0xffff,
+}
+
+export const STEP_IDLE: u32 = StepSchedule.IdleInterval;
+const TIMER_HZ: f32 = <f32>StepSchedule.TimerHz;
 const SEGMENT_SECONDS: f32 = 0.0025;
 const MAX_INTERVAL: f32 = 65534;
 
@@ -252,17 +272,21 @@ function segmentsFree(): u32 {
 
 /** Blocks the interrupt finished since the last call; the caller retires them. */
 export function takeFinishedBlocks(): u32 {
+  stepperBarrier(); // read what the interrupt wrote now, and before the caller reuses the blocks
   const done = <u32>load<u8>(st + T.BlocksDone);
+  stepperBarrier();
   const n = (done - blocksDoneSeen) & 0xff;
   blocksDoneSeen = done;
   return n;
 }
 
 export function isIdle(): bool {
+  stepperBarrier(); // callers poll this in loops: read it from memory every time
   return load<u8>(st + T.Idle) != 0;
 }
 
 export function wasAborted(): bool {
+  stepperBarrier();
   return load<u8>(st + T.Aborted) != 0;
 }
 
@@ -283,11 +307,13 @@ export function clearAfterAbort(): void {
   prepActive = false;
   prepSpeed = 0;
   blocksDoneSeen = load<u8>(st + T.BlocksDone);
+  stepperBarrier(); // the ring is empty before the interrupt's next poll may run again
   store<u8>(st + T.Aborted, 0);
 }
 
 /** Fills the segment ring from the planner. Cheap when there is nothing to do. */
 export function prepare(): void {
+  stepperBarrier(); // SegTail and Aborted as the interrupt left them
   if (load<u8>(st + T.Aborted) != 0) return;
   let made = false;
   while (segmentsFree() > 0) {
@@ -362,7 +388,7 @@ function makeSegment(): void {
   }
   const rate = <f32>n / seconds;
   let group: u32 = 1;
-  if (rate > 10000) group = rate > 20000 ? (rate > 40000 ? (rate > 80000 ? 16 : 8) : 4) : 2;
+  if (rate > 10000) group = rate > 20000 ? (rate > 40000 ? (rate > 80000 ? StepSchedule.MaxBurst : 8) : 4) : 2;
   // The segment's time spread over its groups; a last, partial group waits as long as a full
   // one, so the count of groups (not n / group) sets the interval.
   let interval = (seconds * TIMER_HZ) / <f32>((n + group - 1) / group);
@@ -384,6 +410,9 @@ function makeSegment(): void {
     prepActive = false;
   }
   store<u8>(seg + G.Flags, <u8>flags);
+  // Publish: the segment (and the planner block it starts) is complete in memory before the
+  // interrupt can see the new head.
+  stepperBarrier();
   store<u8>(st + T.SegHead, <u8>((head + 1) % SEGMENTS));
 }
 

@@ -8,6 +8,21 @@ static inline u32 hal_readInputs(void) {
   return board_read_inputs();
 }
 
+/*
+ * The hand-over of data between the main loop and the step interrupt (segments, finished
+ * blocks, the abort flag): linear memory is a plain array, so without this avr-gcc may move the
+ * main loop's stores past the one that publishes them (the segment ring's head) or keep a
+ * value the interrupt changes in a register. An empty asm with a "memory" clobber forbids both:
+ * every store before it is emitted before it, every load after it reads memory again. That is
+ * enough on the AVR: one core, no cache, no store buffer, no out-of-order execution, so the
+ * instructions reach memory in program order; and the fields that publish (one-byte ring
+ * indices and flags) are written by a single ST, which an interrupt cannot split. It costs no
+ * instruction.
+ */
+static inline void hal_stepperBarrier(void) {
+  __asm__ __volatile__("" ::: "memory");
+}
+
 /* avr-libc's single-precision logarithm (AssemblyScript's own would be f64). */
 static inline f32 hal_logf(f32 x) {
   return logf(x);

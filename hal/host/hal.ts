@@ -10,7 +10,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { MODULE_DIR, SIM_DIR, DEFAULT_BOARD } from "../../tools/build/paths.ts";
-import { flashTables, loadBoard, AXES, parsePin, type Board } from "../../tools/build/board.ts";
+import { flashTables, loadBoard, stepperBits, readStepSchedule, AXES, type Board } from "../../tools/build/board.ts";
 import type { RomTexts } from "../../tools/build/romTable.ts";
 import { mechanics, probeTrigger, temperatures, type Scenario } from "../../tools/sim/config.ts";
 import { Hd44780 } from "./hd44780.ts";
@@ -18,9 +18,10 @@ import { Hd44780 } from "./hd44780.ts";
 export const EEPROM_BYTES = 4096;
 const LOOP_NS = 20_000;
 const IMPORT_NS = 2_000;
-const TIMER_TICK_NS = 500; // Timer1 at 2 MHz
-const STEP_IDLE = 0xffff;
-const STEP_MIN_GAP_TICKS = 24;
+/** The step interrupt's scheduling policy, decided in the module (enum StepSchedule of
+ * assembly/motion/stepper.ts); hal/avr/main.c follows the same numbers and rules. */
+const SCHEDULE = readStepSchedule();
+const TIMER_TICK_NS = 1e9 / SCHEDULE.TimerHz;
 /** Events of one group follow each other about this closely in hal/avr/main.c's loop. */
 const BURST_NS = 4000;
 /** Copies of an event (stepperRepeats()) are pulsed back to back: 1 us high, 1 us low or a little more. */
@@ -133,9 +134,11 @@ export class HostPrinter {
     this.eeprom = opts.eeprom ? Uint8Array.from(opts.eeprom) : new Uint8Array(EEPROM_BYTES).fill(0xff);
     this.resetCause = opts.resetCause ?? 1;
     this.lcd = new Hd44780(this.board.lcd.cols, this.board.lcd.rows);
+    // The step word's bits as the board assigns them (tools/build/board.ts, stepperBits).
+    const bits = stepperBits(this.board);
     AXES.forEach((a, i) => {
-      this.stepBitAxis[parsePin(this.board.steppers[a].step).bit] = i;
-      this.dirBitAxis[parsePin(this.board.steppers[a].dir).bit] = i;
+      this.stepBitAxis[Math.log2(bits.step[i])] = i;
+      this.dirBitAxis[Math.log2(bits.dir[i])] = i;
       this.invertDir[i] = this.board.steppers[a].invertDir;
     });
   }
@@ -224,9 +227,11 @@ export class HostPrinter {
       stepperWake: () => {
         if (this.stepperIdle) {
           this.stepperIdle = false;
-          this.nextTickNs = this.nowNs + STEP_MIN_GAP_TICKS * TIMER_TICK_NS;
+          this.nextTickNs = this.nowNs + SCHEDULE.MinGapTicks * TIMER_TICK_NS;
         }
       },
+      // Node runs the interrupt between the module's calls, never inside one: nothing to order.
+      stepperBarrier: () => {},
       readInputs: () => this.model.inputs(),
       watchdogReset: () => {
         this.advance(IMPORT_NS);
@@ -393,35 +398,53 @@ export class HostPrinter {
     }
   }
 
-  /** Mirrors the ISR in hal/avr/main.c: pulse the pending steps, ask for the next word. */
+  /**
+   * Mirrors the ISR in hal/avr/main.c, with the same policy (StepSchedule): pulse the pending
+   * steps, ask for the next word; events due at once, or sooner than MinGapTicks, run in this
+   * interrupt, at most MaxBurst of them; past that the next slips to MinGapTicks from now.
+   */
   private stepInterrupt(): void {
     this.inIsr = true;
     try {
-      const due = this.nextTickNs;
-      let t = due;
-      this.stepEdges(1, t);
-      for (let copy = 0; copy < this.pendingRepeats; copy++) {
-        this.stepEdges(0, t + REPEAT_NS / 2);
-        t += REPEAT_NS;
+      let compare = this.nextTickNs; // the compare register: when this interrupt was due
+      let t = compare; // now, inside the interrupt
+      let burst = SCHEDULE.MaxBurst;
+      for (;;) {
         this.stepEdges(1, t);
-      }
-      const word = this.fw.stepperIsr() >>> 0;
-      this.pendingRepeats = this.fw.stepperRepeats();
-      this.stepEdges(0, t + 2000);
-      const dirs = (word >>> 8) & 0xff;
-      if (dirs !== this.dirBits) {
-        for (let bit = 0; bit < 8; bit++) {
-          const axis = this.dirBitAxis[bit];
-          if (axis === undefined || ((dirs ^ this.dirBits) & (1 << bit)) === 0) continue;
-          const level = (dirs >> bit) & 1;
-          this.model.dirEdge(axis, level ^ (this.invertDir[axis] ? 1 : 0), t + 2500);
+        for (let copy = 0; copy < this.pendingRepeats; copy++) {
+          this.stepEdges(0, t + REPEAT_NS / 2);
+          t += REPEAT_NS;
+          this.stepEdges(1, t);
         }
-        this.dirBits = dirs;
+        const word = this.fw.stepperIsr() >>> 0;
+        this.pendingRepeats = this.fw.stepperRepeats();
+        this.stepEdges(0, t + 2000);
+        const dirs = (word >>> 8) & 0xff;
+        if (dirs !== this.dirBits) {
+          for (let bit = 0; bit < 8; bit++) {
+            const axis = this.dirBitAxis[bit];
+            if (axis === undefined || ((dirs ^ this.dirBits) & (1 << bit)) === 0) continue;
+            const level = (dirs >> bit) & 1;
+            this.model.dirEdge(axis, level ^ (this.invertDir[axis] ? 1 : 0), t + 2500);
+          }
+          this.dirBits = dirs;
+        }
+        this.pendingSteps = word & 0xff;
+        const interval = word >>> 16;
+        t += BURST_NS; // one pass of the interrupt's loop
+        if (interval === 0 && --burst) continue;
+        this.stepperIdle = interval === SCHEDULE.IdleInterval;
+        let next = compare + interval * TIMER_TICK_NS;
+        if (interval === 0 || (interval < 0x8000 && next - t < SCHEDULE.MinGapTicks * TIMER_TICK_NS)) {
+          if (interval !== 0 && --burst) {
+            compare = next; // taken now, a little early, as the C interrupt does
+            continue;
+          }
+          next = t + SCHEDULE.MinGapTicks * TIMER_TICK_NS;
+        }
+        this.nextTickNs = next;
+        break;
       }
-      this.pendingSteps = word & 0xff;
-      const interval = word >>> 16;
-      this.stepperIdle = interval === STEP_IDLE;
-      this.nextTickNs = interval === 0 ? t + BURST_NS : due + interval * TIMER_TICK_NS;
     } finally {
       this.inIsr = false;
     }

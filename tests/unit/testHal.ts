@@ -37,6 +37,7 @@ export function createTestHal() {
     eepromSize: () => 4096,
     stepperEnable: (m: number) => void (state.enabled = m),
     stepperWake: () => void state.wakes++,
+    stepperBarrier: () => {},
     readInputs: () => state.inputs,
     watchdogReset: () => {},
     resetCause: () => 1,

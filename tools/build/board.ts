@@ -108,13 +108,9 @@ export function loadBoard(name: string): Board {
   if (board.name !== name) throw new BoardError(`${file}: "name" is "${board.name}", expected "${name}"`);
   if (board.mcu !== "atmega2560") throw new BoardError(`${file}: mcu ${board.mcu} is not supported (atmega2560 only)`);
   for (const a of AXES) for (const k of ["step", "dir", "enable"] as const) parsePin(board.steppers[a][k], `steppers.${a}.${k}`);
-  const stepPorts = new Set(AXES.map((a) => parsePin(board.steppers[a].step).port));
-  const dirPorts = new Set(AXES.map((a) => parsePin(board.steppers[a].dir).port));
-  if (stepPorts.size !== 1) {
-    throw new BoardError(`${file}: all step pins must share one port so the interrupt pulses them in one write (found ${[...stepPorts].join(", ")})`);
-  }
-  if (dirPorts.size !== 1) {
-    throw new BoardError(`${file}: all direction pins must share one port (found ${[...dirPorts].join(", ")})`);
+  for (const k of ["step", "dir"] as const) {
+    const pins = AXES.map((a) => board.steppers[a][k]);
+    if (new Set(pins).size !== pins.length) throw new BoardError(`${file}: two axes share a ${k} pin (${pins.join(", ")})`);
   }
   return board;
 }
@@ -148,18 +144,91 @@ export function readBoardKeys(): BoardKeyDef[] {
   return keys;
 }
 
+export interface StepSchedule {
+  TimerHz: number;
+  MinGapTicks: number;
+  MaxBurst: number;
+  IdleInterval: number;
+}
+
+/** `export const enum StepSchedule` of assembly/motion/stepper.ts: the step interrupt's scheduling
+ * policy, which the module decides and both HALs follow. */
+export function readStepSchedule(): StepSchedule {
+  const src = fs.readFileSync(path.join(ROOT, "assembly", "motion", "stepper.ts"), "utf8");
+  const body = /export const enum StepSchedule \{([\s\S]*?)\n\}/.exec(src);
+  if (!body) throw new BoardError("assembly/motion/stepper.ts: enum StepSchedule not found");
+  const values: Record<string, number> = {};
+  for (const m of body[1].matchAll(/^\s*(\w+)\s*=\s*(0x[0-9a-f]+|\d+)\s*,/gim)) values[m[1]] = Number(m[2]);
+  for (const k of ["TimerHz", "MinGapTicks", "MaxBurst", "IdleInterval"]) {
+    if (!(k in values)) throw new BoardError(`assembly/motion/stepper.ts: StepSchedule.${k} not found`);
+  }
+  return values as unknown as StepSchedule;
+}
+
 type Word = { kind: "i32"; value: number } | { kind: "f32"; value: number } | { kind: "text"; value: string };
 
 const i32 = (value: number): Word => ({ kind: "i32", value });
 const f32 = (value: number): Word => ({ kind: "f32", value });
 const text = (value: string): Word => ({ kind: "text", value });
 
+// ---------------------------------------------------------------------------------------------
+// Step and direction bits. The step interrupt's word (assembly/motion/stepper.ts) carries 8 step
+// bits and 8 direction bits; which bit stands for which axis is the board's choice, made here.
+// Where the axes' pins have different bit numbers (the MiniRambo: steps PC0..PC3, directions
+// PL0, PL1, PL2, PL6) the word's bit is the pin's own bit, so on a board with one step port
+// the C HAL writes the word to the port as it is, one instruction, as fast as ever. Pins on
+// several ports cost one masked write per port; pins that share a bit number on different
+// ports get the axis number as their bit, and the generated writes shift them into place.
+
+export interface PortBits {
+  port: string;
+  /** Word bits of the axes on this port. */
+  wordMask: number;
+  /** Pin bits of this port that belong to the group. */
+  pinMask: number;
+  /** Per axis on this port: its word bit and its pin bit. */
+  axes: { wordBit: number; pinBit: number }[];
+}
+
+export interface StepperBits {
+  /** Word bit (1 << n) of each axis, X Y Z E. */
+  step: number[];
+  dir: number[];
+  stepPorts: PortBits[];
+  dirPorts: PortBits[];
+}
+
+function wordBits(pins: PinRef[]): number[] {
+  const distinct = new Set(pins.map((p) => p.bit)).size === pins.length;
+  return pins.map((p, axis) => 1 << (distinct ? p.bit : axis));
+}
+
+function portBits(pins: PinRef[], bits: number[]): PortBits[] {
+  const ports: PortBits[] = [];
+  pins.forEach((p, axis) => {
+    let g = ports.find((x) => x.port === p.port);
+    if (!g) ports.push((g = { port: p.port, wordMask: 0, pinMask: 0, axes: [] }));
+    g.wordMask |= bits[axis];
+    g.pinMask |= 1 << p.bit;
+    g.axes.push({ wordBit: Math.log2(bits[axis]), pinBit: p.bit });
+  });
+  return ports;
+}
+
+export function stepperBits(board: Board): StepperBits {
+  const stepPins = AXES.map((a) => parsePin(board.steppers[a].step));
+  const dirPins = AXES.map((a) => parsePin(board.steppers[a].dir));
+  const step = wordBits(stepPins);
+  const dir = wordBits(dirPins);
+  return { step, dir, stepPorts: portBits(stepPins, step), dirPorts: portBits(dirPins, dir) };
+}
+
 function stepBit(b: Board, a: (typeof AXES)[number]): Word {
-  return i32(1 << parsePin(b.steppers[a].step).bit);
+  return i32(stepperBits(b).step[AXES.indexOf(a)]);
 }
 
 function dirBit(b: Board, a: (typeof AXES)[number]): Word {
-  return i32(1 << parsePin(b.steppers[a].dir).bit);
+  return i32(stepperBits(b).dir[AXES.indexOf(a)]);
 }
 
 /** How each BoardKey gets its value from board.json. */
@@ -174,7 +243,7 @@ const BOARD_WORDS: Record<string, (b: Board) => Word> = {
   DirBitY: (b) => dirBit(b, "y"),
   DirBitZ: (b) => dirBit(b, "z"),
   DirBitE: (b) => dirBit(b, "e"),
-  DirInvertMask: (b) => i32(AXES.reduce((m, a) => (b.steppers[a].invertDir ? m | (1 << parsePin(b.steppers[a].dir).bit) : m), 0)),
+  DirInvertMask: (b) => i32(AXES.reduce((m, a, i) => (b.steppers[a].invertDir ? m | stepperBits(b).dir[i] : m), 0)),
   StepsPerMmX: (b) => f32(b.motion.stepsPerMm.x),
   StepsPerMmY: (b) => f32(b.motion.stepsPerMm.y),
   StepsPerMmZ: (b) => f32(b.motion.stepsPerMm.z),
@@ -272,12 +341,51 @@ function inputExpr(input: InputPin): string {
   return input.triggeredHigh ? level : `!${level}`;
 }
 
+const hex2 = (n: number) => `0x${n.toString(16).padStart(2, "0")}`;
+
+/** The pin bits of `port` for word bits `w` (a C expression of the variable w). */
+function pinExpr(g: PortBits, w: string): string {
+  const byShift = new Map<number, number>();
+  for (const a of g.axes) byShift.set(a.pinBit - a.wordBit, (byShift.get(a.pinBit - a.wordBit) ?? 0) | (1 << a.wordBit));
+  const parts = [...byShift].map(([shift, mask]) => {
+    const m = `(${w} & ${hex2(mask)})`;
+    return shift === 0 ? m : shift > 0 ? `(${m} << ${shift})` : `(${m} >> ${-shift})`;
+  });
+  return parts.length === 1 ? parts[0] : `(${parts.join(" | ")})`;
+}
+
+/**
+ * The step interrupt's pin writes: raise and lower step bits, set direction bits, each as one
+ * masked read-modify-write per port (one port on the MiniRambo: the word goes to it unchanged).
+ */
+function stepperPinLines(board: Board): string[] {
+  const bits = stepperBits(board);
+  const stepMask = bits.step.reduce((m, b) => m | b, 0);
+  const dirMask = bits.dir.reduce((m, b) => m | b, 0);
+  const each = (ports: PortBits[], f: (g: PortBits) => string) => ports.map(f).join(" ");
+  const sched = readStepSchedule();
+  return [
+    `/* Step and direction pins. The step word's bits (BoardKey.StepBitX.., DirBitX..) and the pins`,
+    `   they drive: step ${bits.stepPorts.map((g) => `PORT${g.port} ${hex2(g.pinMask)}`).join(", ")}; direction ${bits.dirPorts.map((g) => `PORT${g.port} ${hex2(g.pinMask)}`).join(", ")}. */`,
+    `#define BOARD_STEP_BITS ${hex2(stepMask)}`,
+    `#define BOARD_DIR_BITS ${hex2(dirMask)}`,
+    `#define BOARD_STEP_PORTS ${bits.stepPorts.length}`,
+    `#define BOARD_DIR_PORTS ${bits.dirPorts.length}`,
+    `#define BOARD_STEPPER_PINS_INIT() do { ${each(bits.stepPorts, (g) => `DDR${g.port} |= ${hex2(g.pinMask)}; PORT${g.port} &= (uint8_t)~${hex2(g.pinMask)};`)} ${each(bits.dirPorts, (g) => `DDR${g.port} |= ${hex2(g.pinMask)};`)} } while (0)`,
+    `/* s: step bits (within BOARD_STEP_BITS); d: all direction bits (within BOARD_DIR_BITS). */`,
+    `#define BOARD_STEP_HIGH(s) do { ${each(bits.stepPorts, (g) => `PORT${g.port} |= (uint8_t)${pinExpr(g, "(s)")};`)} } while (0)`,
+    `#define BOARD_STEP_LOW(s) do { ${each(bits.stepPorts, (g) => `PORT${g.port} &= (uint8_t)~${pinExpr(g, "(s)")};`)} } while (0)`,
+    `#define BOARD_DIR_WRITE(d) do { ${each(bits.dirPorts, (g) => `PORT${g.port} = (uint8_t)((PORT${g.port} & (uint8_t)~${hex2(g.pinMask)}) | ${pinExpr(g, "(d)")});`)} } while (0)`,
+    `/* The step interrupt's scheduling policy: enum StepSchedule of assembly/motion/stepper.ts. */`,
+    `#define STEP_TIMER_HZ ${sched.TimerHz}UL`,
+    `#define STEP_MIN_GAP ${sched.MinGapTicks}`,
+    `#define STEP_MAX_BURST ${sched.MaxBurst}`,
+    `#define STEP_IDLE 0x${sched.IdleInterval.toString(16)}u`,
+  ];
+}
+
 export function boardHeader(board: Board): string {
   const s = board.steppers;
-  const stepPort = parsePin(s.x.step).port;
-  const dirPort = parsePin(s.x.dir).port;
-  const stepMask = AXES.reduce((m, a) => m | (1 << parsePin(s[a].step).bit), 0);
-  const dirMask = AXES.reduce((m, a) => m | (1 << parsePin(s[a].dir).bit), 0);
   const lines = [
     `/* Generated from boards/${board.name}/board.json by tools/build/board.ts. Do not edit. */`,
     "#pragma once",
@@ -286,13 +394,7 @@ export function boardHeader(board: Board): string {
     `#define BOARD_NAME "${board.name}"`,
     `#define BOARD_BAUD ${board.serial.baud}UL`,
     "",
-    "/* Step and direction pins: one port each, written by the step interrupt in one go. */",
-    `#define BOARD_STEP_PORT PORT${stepPort}`,
-    `#define BOARD_STEP_DDR DDR${stepPort}`,
-    `#define BOARD_STEP_MASK 0x${stepMask.toString(16).padStart(2, "0")}`,
-    `#define BOARD_DIR_PORT PORT${dirPort}`,
-    `#define BOARD_DIR_DDR DDR${dirPort}`,
-    `#define BOARD_DIR_MASK 0x${dirMask.toString(16).padStart(2, "0")}`,
+    ...stepperPinLines(board),
     `/* The drivers' minimum step pulse, high and low, in CPU cycles (board: ${s.minPulseHighNs} ns, ${s.minPulseLowNs} ns). */`,
     `#define BOARD_STEP_HIGH_CYCLES ${Math.ceil((s.minPulseHighNs * board.fCpu) / 1e9)}`,
     `#define BOARD_STEP_LOW_CYCLES ${Math.ceil((s.minPulseLowNs * board.fCpu) / 1e9)}`,
