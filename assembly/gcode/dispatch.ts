@@ -1,5 +1,9 @@
 // From a command line to its handler. One switch per letter; the handlers live in files by
 // topic (reports.ts, motionCommands.ts, settingsCommands.ts, temperatureCommands.ts).
+// While a fault is latched (system/fault.ts) only commands that neither move nor heat run
+// (allowedWhileHalted); the others are refused with the fault's reason. The emergency commands
+// (M112, M410, M108) were acted on when their line arrived (serial/receiver.ts); here they act
+// again only where that is harmless, so a line the receiver's watch did not recognise still works.
 
 import * as parser from "./parser";
 import * as out from "../serial/out";
@@ -8,11 +12,31 @@ import * as reports from "./reports";
 import * as motionCommands from "./motionCommands";
 import * as settingsCommands from "./settingsCommands";
 import * as temperatureCommands from "./temperatureCommands";
+import { Letter } from "./letters";
+import { faultActive, faultNeedsReset, faultReason, clearFault } from "../system/fault";
+import { emergencyStop } from "../system/emergency";
+import { breakWait } from "../system/wait";
+import { abortMotion } from "../motion/motion";
+import { setStatusText } from "../ui/status";
+import { Activity, setActivity } from "../system/state";
 
-const G: u32 = 71;
-const M: u32 = 77;
+/** What the command's "ok" carries. */
+export const enum Reply {
+  Ok = 0,
+  /** M105: the temperatures on the ok line. */
+  OkWithTemperatures = 1,
+}
 
-export function dispatch(text: usize, length: u32): void {
+let reply = Reply.Ok;
+
+export function dispatch(text: usize, length: u32): Reply {
+  reply = Reply.Ok;
+  run(text, length);
+  setActivity(Activity.Idle);
+  return reply;
+}
+
+function run(text: usize, length: u32): void {
   if (length == 0) return; // a numbered line with no command: just "ok"
   if (!parser.parseCommand(text, length)) {
     unknown(text, length);
@@ -20,8 +44,18 @@ export function dispatch(text: usize, length: u32): void {
   }
   const letter = parser.letter;
   const code = parser.code;
+  if (faultActive() && !allowedWhileHalted(letter, code)) {
+    refuseWhileHalted(text, length);
+    return;
+  }
+  setActivity(letter == Letter.G && code == 28 ? Activity.Homing : Activity.Busy);
+  const M = <u32>Letter.M;
+  const G = <u32>Letter.G;
   // Commands whose arguments are free text.
   if (letter == M) {
+    // M110's arguments were checked and its number taken when the line arrived (the receiver
+    // refuses anything but N<line number>, which may have ten digits: more than a parameter holds).
+    if (code == 110 && parser.subcode < 0) return;
     if (code == 115) return reports.m115();
     if (code == 117) return reports.m117();
     if (code == 118) return reports.m118();
@@ -70,9 +104,16 @@ export function dispatch(text: usize, length: u32): void {
       case 92:
         return settingsCommands.m92();
       case 105:
-        return temperatureCommands.m105();
-      case 110:
-        return; // the line number was taken when the line arrived (serial/receiver.ts)
+        if (temperatureCommands.m105()) reply = Reply.OkWithTemperatures;
+        return;
+      case 108:
+        return breakWait();
+      case 112:
+        return emergencyStop();
+      case 410:
+        return abortMotion();
+      case 999:
+        return m999();
       case 113:
         return reports.m113();
       case 114:
@@ -112,4 +153,72 @@ function unknown(text: usize, length: u32): void {
   out.text(rom("echo:Unknown command: \""));
   out.chars(text, length);
   out.line(rom("\""));
+}
+
+/**
+ * Commands that neither move nor heat: reports, modes, settings, and the ways out of the fault.
+ * A list of what is allowed, so that a command added later is refused while halted until it is
+ * put here.
+ */
+function allowedWhileHalted(letter: u32, code: i32): bool {
+  if (letter == Letter.G) return code == 90 || code == 91 || code == 92;
+  if (letter != Letter.M) return false;
+  switch (code) {
+    case 18: // drivers off
+    case 82:
+    case 83:
+    case 84:
+    case 92:
+    case 105:
+    case 108:
+    case 110:
+    case 112:
+    case 113:
+    case 114:
+    case 115:
+    case 117:
+    case 118:
+    case 119:
+    case 201:
+    case 203:
+    case 204:
+    case 205:
+    case 220:
+    case 221:
+    case 410:
+    case 500:
+    case 501:
+    case 502:
+    case 503:
+    case 851:
+    case 862:
+    case 999:
+      return true;
+  }
+  return false;
+}
+
+function refuseWhileHalted(text: usize, length: u32): void {
+  out.text(rom("Error:Printer halted by a fault ("));
+  out.text(faultReason());
+  out.text(rom("); not executed: \""));
+  out.chars(text, length);
+  if (faultNeedsReset()) out.line(rom("\". Reset the printer to continue."));
+  else out.line(rom("\". M999 clears the fault."));
+}
+
+/** M999: clear a fault that allows it; M112's stays until a reset, as in Marlin. */
+function m999(): void {
+  if (!faultActive()) {
+    out.line(rom("echo:No fault to clear"));
+    return;
+  }
+  if (!clearFault()) {
+    out.text(rom("Error:M999 cannot clear this fault ("));
+    out.text(faultReason());
+    out.line(rom("); reset the printer to continue"));
+    return;
+  }
+  setStatusText(0, 0); // the status line shows the machine's name again
+  out.line(rom("echo:Fault cleared; home the axes before moving (G28)"));
 }

@@ -3,19 +3,13 @@
 
 import * as queue from "./queue";
 import { Entry } from "./queue";
-import { dispatch } from "./dispatch";
+import { dispatch, Reply } from "./dispatch";
 import * as out from "../serial/out";
 import { rom } from "../rom";
 import * as keepalive from "../system/keepalive";
 import { marker } from "../hal";
+import { droppedBytes } from "../serial/receiver";
 import { printTemperatures } from "./temperatureCommands";
-
-/** The command asked for the temperatures on its "ok" line (M105, as Marlin answers it). */
-let temperaturesOnOk = false;
-
-export function replyWithTemperatures(): void {
-  temperaturesOnOk = true;
-}
 
 /** Simulator timestamps (GPIOR0 writes) around each command, for benchmarks. */
 export const MARK_COMMAND_START: u32 = 16;
@@ -24,17 +18,18 @@ export const MARK_COMMAND_END: u32 = 17;
 export function runNext(): void {
   if (queue.isEmpty()) return;
   const kind = queue.frontKind();
+  // The temperatures go on the "ok" line of M105, as Marlin answers it.
+  let reply = Reply.Ok;
   if (kind == Entry.Command) {
     keepalive.begin();
     marker(MARK_COMMAND_START);
-    dispatch(queue.frontText(), queue.frontLength());
+    reply = dispatch(queue.frontText(), queue.frontLength());
     marker(MARK_COMMAND_END);
     keepalive.end();
   } else {
     protocolError(kind, queue.frontAux());
   }
-  if (temperaturesOnOk) {
-    temperaturesOnOk = false;
+  if (reply == Reply.OkWithTemperatures) {
     out.text(rom("ok"));
     printTemperatures();
     out.newline();
@@ -59,6 +54,17 @@ function protocolError(kind: Entry, lastLine: i32): void {
     case Entry.ErrorNoLineNumber:
       out.text(rom("No Line Number with checksum, Last Line: "));
       break;
+    case Entry.ErrorInvalidNumbered:
+      out.text(rom("Line holds bytes that are not printable ASCII, Last Line: "));
+      break;
+    case Entry.ErrorOverflow:
+      out.text(rom("Receive buffer overflow: part of this line was lost ("));
+      out.uint(droppedBytes);
+      out.text(rom(" bytes dropped so far); send fewer lines ahead of the ok replies, Last Line: "));
+      break;
+    case Entry.ErrorBadM110:
+      out.line(rom("M110 takes only N<line number>; not executed"));
+      return;
     case Entry.ErrorTooLong:
       out.line(rom("Line too long (more than 96 characters); not executed"));
       return;

@@ -13,6 +13,12 @@ export const enum Entry {
   ErrorTooLong = 4,
   ErrorInvalidCharacters = 5,
   ErrorNoLineNumber = 6,
+  /** A numbered line with bytes outside printable ASCII (asked for again). */
+  ErrorInvalidNumbered = 7,
+  /** Bytes of the line were dropped: the receive ring was full (asked for again). */
+  ErrorOverflow = 8,
+  /** M110 with arguments other than N<line number>. */
+  ErrorBadM110 = 9,
 }
 
 const slots = memory.data(SLOTS * SLOT_BYTES);

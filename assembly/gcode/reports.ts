@@ -38,7 +38,7 @@ export function m115(): void {
   capability(rom("Cap:BUILD_PERCENT:0"));
   capability(rom("Cap:SOFTWARE_POWER:0"));
   capability(rom("Cap:TOGGLE_LIGHTS:0"));
-  capability(rom("Cap:EMERGENCY_PARSER:0"));
+  capability(rom("Cap:EMERGENCY_PARSER:1"));
   capability(rom("Cap:HOST_ACTION_COMMANDS:0"));
   capability(rom("Cap:PROMPT_SUPPORT:0"));
   capability(rom("Cap:SDCARD:0"));

@@ -9,16 +9,18 @@ import { millis } from "../hal";
 import { idle } from "../system/idle";
 import * as sensors from "../temperature/sensors";
 import { Sensor } from "../temperature/sensors";
-import { replyWithTemperatures } from "./executor";
 
 /** How long M105 waits for the first readings after boot (they take about 4 ms). */
 const FIRST_READING_WAIT_MS: u32 = 100;
 
-/** M105: the report goes on the ok line (see executor.ts); here only the wait for readings. */
-export function m105(): void {
+/**
+ * M105: the report goes on the ok line (executor.ts prints it with printTemperatures()); here only
+ * the wait for readings. Returns true: the reply carries the temperatures.
+ */
+export function m105(): bool {
   const start = millis();
   while (sensors.rounds == 0 && millis() - start < FIRST_READING_WAIT_MS) idle();
-  replyWithTemperatures();
+  return true;
 }
 
 /** " T:21.8 /0.0 B:22.1 /0.0 @:0 B@:0", printed after "ok". */

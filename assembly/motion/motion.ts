@@ -9,7 +9,7 @@
 // move; a target outside the travel is clamped, with a warning, so the carriage never meets the
 // frame.
 
-import { millis, stepperEnable } from "../hal";
+import { millis, stepperEnable, watchdogReset } from "../hal";
 import * as settings from "../settings/store";
 import { S } from "../settings/store";
 import { BoardKey, boardF32 } from "../board";
@@ -18,6 +18,7 @@ import { B } from "./planner";
 import * as stepper from "./stepper";
 import { AXES, E } from "./axes";
 import { idle } from "../system/idle";
+import { faultActive } from "../system/fault";
 
 const current = memory.data(AXES * 4); // f32 logical mm, where the last queued move ends
 const offset = memory.data(3 * 4); // f32 logical - native, X Y Z (G92)
@@ -156,6 +157,9 @@ function toSteps(nativeMm: usize): void {
  */
 export function queueNative(nativeMm: usize, speed: f32, checkInputs: u32): void {
   while (planner.freeBlocks() == 0) idle();
+  // A fault (M112 included) may have been latched while this waited: nothing moves then, even
+  // for a procedure (homing) that is still running.
+  if (faultActive()) return;
   toSteps(nativeMm);
   let moving: u32 = 0;
   for (let a = 0; a < AXES; a++) {
@@ -248,4 +252,108 @@ export function setLogicalPosition(axis: i32, value: f32): void {
     store<f32>(offset + (<u32>axis << 2), value - native(axis));
     store<f32>(current + (<u32>axis << 2), value);
   }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Stopping at once (M410, and M112 before it latches its fault).
+
+/**
+ * Stops motion at once: the step interrupt ends the segment it is in (at most 2.5 ms of steps at
+ * printing speeds), every queued block and segment is dropped, and the position becomes where
+ * the steps actually made put the axes. The axes stay homed: no step was lost, the motion just
+ * ended early. Waits without idle(): the emergency parser calls this from inside idle().
+ */
+export function abortMotion(): void {
+  stepper.requestStop();
+  while (!stepper.stoppedForRequest()) watchdogReset();
+  let finished = stepper.takeFinishedBlocks();
+  while (finished > 0) {
+    const done = planner.blockAt(0);
+    for (let a = 0; a < AXES; a++) store<i32>(executed + (<u32>a << 2), load<i32>(done + B.Target + (<u32>a << 2)));
+    planner.releaseTail();
+    finished--;
+  }
+  if (planner.blocksQueued() > 0) {
+    // The oldest block left is the one the interrupt was in (or had not begun: 0 events made).
+    const b = planner.blockAt(0);
+    const checked = load<u8>(b + B.CheckInputs) != 0;
+    const events = load<u32>(b + B.Events);
+    const made = stepper.eventsMadeInBlock(planner.tailIndex(), b);
+    for (let a = 0; a < AXES; a++) {
+      const start = load<i32>(executed + (<u32>a << 2));
+      const end = load<i32>(b + B.Target + (<u32>a << 2));
+      const steps = load<u32>(b + B.Steps + (<u32>a << 2));
+      // A checked block (homing, probing) counts every axis's steps; others follow from Bresenham.
+      // (No event made: the block had not begun, and its counters are a former block's.)
+      const moved = made == 0 ? 0 : checked ? stepper.movedInAbortedBlock(a) : stepsAfterEvents(steps, events, made);
+      store<i32>(executed + (<u32>a << 2), end >= start ? start + <i32>moved : start - <i32>moved);
+    }
+  }
+  planner.clear();
+  stepper.finishStop();
+  for (let a = 0; a < AXES; a++) {
+    const steps = load<i32>(executed + (<u32>a << 2));
+    const mm = <f32>steps / stepsPerMm(a);
+    planner.setPosition(a, steps, mm);
+    store<f32>(current + (<u32>a << 2), mm + offsetOf(a));
+  }
+}
+
+/**
+ * Steps an axis with `steps` of the block's `events` made after `made` events: the interrupt's
+ * Bresenham starts its counter at -ceil((events + 1) / 2) (stepper.ts startBlock) and steps when
+ * the counter, raised by `steps` per event, reaches 0; so after k events it has stepped
+ * floor((k * steps - h) / events) + 1 times when k * steps >= h, h = (events + 1) >> 1, else 0.
+ */
+export function stepsAfterEvents(steps: u32, events: u32, made: u32): u32 {
+  if (steps == 0 || made == 0) return 0;
+  if (steps >= events) return made;
+  const h = (events + 1) >> 1;
+  return mulSubDiv(made, steps, h, events);
+}
+
+/**
+ * (a * b >= c) ? floor((a * b - c) / d) + 1 : 0 for a, b <= d, exactly: the product needs up to
+ * 64 bits, which the module may not use (i64), so it is kept as two u32 halves and divided bit by bit.
+ */
+function mulSubDiv(a: u32, b: u32, c: u32, d: u32): u32 {
+  const al = a & 0xffff;
+  const ah = a >>> 16;
+  const bl = b & 0xffff;
+  const bh = b >>> 16;
+  let lo = al * bl;
+  let hi = ah * bh;
+  const mid1 = ah * bl;
+  const mid2 = al * bh;
+  let t = lo + (mid1 << 16);
+  if (t < lo) hi++;
+  lo = t;
+  hi += mid1 >>> 16;
+  t = lo + (mid2 << 16);
+  if (t < lo) hi++;
+  lo = t;
+  hi += mid2 >>> 16;
+  if (hi == 0 && lo < c) return 0;
+  if (lo < c) hi--;
+  lo -= c;
+  let q: u32 = 0;
+  let r: u32 = 0;
+  for (let i: i32 = 63; i >= 0; i--) {
+    const bit = i >= 32 ? (hi >>> (<u32>i - 32)) & 1 : (lo >>> <u32>i) & 1;
+    const carry = r >>> 31;
+    r = (r << 1) | bit;
+    q <<= 1;
+    if (carry != 0 || r >= d) {
+      r -= d;
+      q |= 1;
+    }
+  }
+  return q + 1;
+}
+
+/** Every driver off at once, without waiting for motion (M112, a fault): no axis is homed after. */
+export function driversOff(): void {
+  enabledMask = 0;
+  homedMask = 0;
+  stepperEnable(0);
 }

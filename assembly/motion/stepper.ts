@@ -87,7 +87,8 @@ const enum T {
   Word = 72, // u16 direction bits << 8 | step bits of the axes stepping on every event
   GroupLeft = 74, // u8 events of the current group still to come (0: the next starts a group)
   Repeats = 75, // u8 copies of the returned event to pulse right after it
-  Size = 76,
+  Stop = 76, // u8 (main loop) 1: take no further segment (M410, M112); see requestStop()
+  Size = 77,
 }
 const st = memory.data(T.Size);
 
@@ -220,7 +221,7 @@ function nextSegmentCold(): u32 {
     store<u8>(st + T.EndsBlock, 0);
     store<u8>(st + T.BlocksDone, load<u8>(st + T.BlocksDone) + 1);
   }
-  if (load<u8>(st + T.Aborted) != 0) return idleWord();
+  if ((load<u8>(st + T.Aborted) | load<u8>(st + T.Stop)) != 0) return idleWord();
   const tail = <u32>load<u8>(st + T.SegTail);
   if (tail == <u32>load<u8>(st + T.SegHead)) return idleWord();
   const seg = segments + tail * SEG_BYTES;
@@ -311,10 +312,49 @@ export function clearAfterAbort(): void {
   store<u8>(st + T.Aborted, 0);
 }
 
+// ---------------------------------------------------------------------------------------------
+// Stopping at once (M410, M112): the interrupt finishes the segment it is in (SEGMENT_SECONDS,
+// 2.5 ms, at any speed above one step per 2.5 ms) and takes no other; the main loop then
+// works out where the axes are from what was handed over and what is still in the ring, and
+// drops the rest. The interrupt's hot path is untouched: the flag is read between segments.
+
+/** Ask the interrupt to stop at the end of its current segment. */
+export function requestStop(): void {
+  store<u8>(st + T.Stop, 1);
+}
+
+/** After requestStop(): the interrupt has stopped (or was idle) and will take no segment. */
+export function stoppedForRequest(): bool {
+  return load<u8>(st + T.Stop) != 0 && load<u8>(st + T.Idle) != 0;
+}
+
+/**
+ * With the interrupt stopped: step events it made of the block at ring index `ring` (the oldest
+ * one not finished, address `b`): what the segment generator issued for it minus what is still
+ * waiting in the segment ring.
+ */
+export function eventsMadeInBlock(ring: u32, b: usize): u32 {
+  let issued: u32 = 0;
+  if (planner.startedBlocks() > 0) issued = prepActive && prepRing == ring ? prepIssued : load<u32>(b + B.Events);
+  let waiting: u32 = 0;
+  const head = <u32>load<u8>(st + T.SegHead);
+  for (let i = <u32>load<u8>(st + T.SegTail); i != head; i = (i + 1) % SEGMENTS) {
+    const seg = segments + i * SEG_BYTES;
+    if (<u32>load<u8>(seg + G.Block) == ring) waiting += <u32>load<u16>(seg + G.Steps);
+  }
+  return issued > waiting ? issued - waiting : 0;
+}
+
+/** The stop is done: every segment dropped (the planner is cleared by the caller); stepping may resume. */
+export function finishStop(): void {
+  clearAfterAbort();
+  store<u8>(st + T.Stop, 0);
+}
+
 /** Fills the segment ring from the planner. Cheap when there is nothing to do. */
 export function prepare(): void {
-  stepperBarrier(); // SegTail and Aborted as the interrupt left them
-  if (load<u8>(st + T.Aborted) != 0) return;
+  stepperBarrier(); // SegTail, Aborted and Stop as the interrupt left them
+  if ((load<u8>(st + T.Aborted) | load<u8>(st + T.Stop)) != 0) return;
   let made = false;
   while (segmentsFree() > 0) {
     if (!prepActive) {

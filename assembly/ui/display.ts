@@ -3,7 +3,7 @@
 //
 //   row 0  Hotend  22C Bed  22C    thermistor readings ("ERR" for a bad sensor, "--" before any)
 //   row 1  X92.00 Y91.00 Z 0.40    logical position (G-code's, as M114); "?" while not homed
-//   row 2  Idle              FR100%  what the printer does; feedrate override (M220)
+//   row 2  Idle              FR100%  what the printer does ("Halted" under a fault); feedrate (M220)
 //   row 3  EEPROM bad: defaults    the status message (ui/status.ts), or "<machine> ready"
 //
 // Two buffers in linear memory: `frame`, what the screen should show, and `shown`, what the
@@ -33,8 +33,8 @@ import { NUMBER_MAX, formatFixedFit, formatUint } from "../format";
 import * as status from "./status";
 import * as motion from "../motion/motion";
 import { Z, axisLetter } from "../motion/axes";
-import * as keepalive from "../system/keepalive";
-import * as parser from "../gcode/parser";
+import { Activity, activity } from "../system/state";
+import { faultActive } from "../system/fault";
 
 export const COLS: u32 = 20;
 export const ROWS: u32 = 4;
@@ -207,9 +207,10 @@ function renderAxis(axis: i32): void {
 }
 
 function stateWord(): RomText {
-  if (keepalive.isBusy() && parser.letter == 71 && parser.code == 28) return rom("Homing");
+  if (faultActive()) return rom("Halted"); // the reason is on the status line
+  if (activity == Activity.Homing) return rom("Homing");
   if (motion.isMoving()) return rom("Moving");
-  if (keepalive.isBusy()) return rom("Busy");
+  if (activity != Activity.Idle) return rom("Busy");
   return rom("Idle");
 }
 

@@ -3,7 +3,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { SimSession } from "../../tools/sim/session.ts";
-import { CORRUPTIONS, Host, expectsOk, isOk, mulberry32, numbered, randomInt, type Corruption } from "./hostEmulator.ts";
+import { runSim } from "../../tools/sim/run.ts";
+import { CORRUPTIONS, Host, checksum, expectsOk, isOk, mulberry32, numbered, randomInt, type Corruption } from "./hostEmulator.ts";
 
 /** Simulated seconds the harness waits for a missing "ok" after stdin closed: fail fast. */
 const SIM_TIMEOUT_S = 5;
@@ -183,4 +184,49 @@ test("M114 reports the position in mm and in steps", { timeout: 60_000 }, async 
     assert.match(replies[0], /^X:-?\d+\.\d\d Y:-?\d+\.\d\d Z:-?\d+\.\d\d E:-?\d+\.\d\d Count X:-?\d+ Y:-?\d+ Z:-?\d+$/);
     assert.equal(replies[1], "ok");
   });
+});
+
+test("a numbered line holding a NUL (which leaves the checksum unchanged) is refused with a resend request, and its number does not count", { timeout: 60_000 }, async () => {
+  await withPrinter(async (host) => {
+    assert.deepEqual(await host.transact(numbered(1, "M118 E1 one")), ["echo:one", "ok"]);
+    // XOR of "N2 M118 E1 two" and of the same with a NUL (or two equal bytes) inside are the same.
+    const cs = checksum("N2 M118 E1 two");
+    assert.equal(checksum("N2 M118 E1 t\x00wo"), cs);
+    assert.deepEqual(await host.transact(`N2 M118 E1 t\x00wo*${cs}`), ["Error:Line holds bytes that are not printable ASCII, Last Line: 1", "Resend: 2", "ok"]);
+    assert.deepEqual(await host.transact(`N2 M118 E1 t\x01\x01wo*${cs}`), ["Error:Line holds bytes that are not printable ASCII, Last Line: 1", "Resend: 2", "ok"]);
+    assert.deepEqual(await host.transact(numbered(2, "M118 E1 two")), ["echo:two", "ok"]);
+  });
+});
+
+test("an M110 answered as not executed changes no line number (M110.5 N7, M110 with a stray control byte, M110 N7 X)", { timeout: 60_000 }, async () => {
+  await withPrinter(async (host) => {
+    assert.deepEqual(await host.transact("M110.5 N7"), ['echo:Unknown command: "M110.5 N7"', "ok"]);
+    assert.deepEqual(await host.transact("M110 N7\x02"), ["Error:Line holds bytes that are not printable ASCII; not executed", "ok"]);
+    assert.deepEqual(await host.transact("M110 N7 X"), ["Error:M110 takes only N<line number>; not executed", "ok"]);
+    // Still numbered from 0: line 1 is next, line 8 is not.
+    assert.deepEqual(await host.transact(numbered(8, "M118 E1 eight")), ["Error:Line Number is not Last Line Number+1, Last Line: 0", "Resend: 1", "ok"]);
+    assert.deepEqual(await host.transact(numbered(1, "M118 E1 one")), ["echo:one", "ok"]);
+  });
+});
+
+test("line numbers of ten or more digits are never cut short: a wrong one is refused, an M110 beyond 2147483647 changes nothing", { timeout: 60_000 }, async () => {
+  await withPrinter(async (host) => {
+    // 2147483640 would read as 214748364 if cut to nine digits.
+    assert.deepEqual(await host.transact("M110 N214748363"), ["ok"]);
+    assert.deepEqual(await host.transact(numbered(2147483640, "M118 E1 wrong")), ["Error:Line Number is not Last Line Number+1, Last Line: 214748363", "Resend: 214748364", "ok"]);
+    assert.deepEqual(await host.transact("M110 N21474836470"), ["Error:M110 takes only N<line number>; not executed", "ok"]);
+    assert.deepEqual(await host.transact("M110 N2147483645"), ["ok"]);
+    assert.deepEqual(await host.transact(numbered(2147483646, "M118 E1 big")), ["echo:big", "ok"]);
+    assert.deepEqual(await host.transact(numbered(21474836470, "M118 E1 too big")), ["Error:Line Number is not Last Line Number+1, Last Line: 2147483646", "Resend: 2147483647", "ok"]);
+  });
+});
+
+test("200 numbered lines streamed without waiting overflow the receive ring, yet every line gets its answer and the overflow is reported", { timeout: 120_000 }, async () => {
+  const lines = Array.from({ length: 200 }, (_, i) => numbered(i + 1, `G1 X${(i % 10) + 1} F6000`));
+  const r = await runSim({ input: "M110 N0\n" + lines.join("\n") + "\n", timeoutSeconds: 5, maxSeconds: 120 });
+  assert.equal(r.report.exit, "done", r.stdout.slice(-500));
+  assert.equal(r.report.serial.oksExpected, 201);
+  assert.equal(r.report.serial.oks, 201, "one answer per line");
+  const overflows = r.stdout.split("\n").filter((l) => l.startsWith("Error:Receive buffer overflow"));
+  assert.ok(overflows.length > 0, "the overflow is reported");
 });
