@@ -132,6 +132,8 @@ function run(text: usize, length: u32): void {
         return motionCommands.m220();
       case 221:
         return motionCommands.m221();
+      case 302:
+        return motionCommands.m302();
       case 400:
         return motionCommands.m400();
       case 500:

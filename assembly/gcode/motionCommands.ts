@@ -1,20 +1,20 @@
 // Motion G-codes: G0/G1, G4, G28, G90/G91, G92, M17, M18/M84, M82/M83, M114, M119, M220, M221,
-// M400.
+// M302, M400.
 
 import * as parser from "./parser";
+import { Letter } from "./letters";
 import * as out from "../serial/out";
 import { rom, RomText } from "../rom";
 import { millis } from "../hal";
 import * as motion from "../motion/motion";
 import * as homing from "../motion/homing";
-import { AXES, E, X, Y, axisLetter } from "../motion/axes";
+import { AXES, E, X, Y, Z, axisLetter } from "../motion/axes";
 import { readInputs } from "../hal";
 import { INPUT_PROBE, INPUT_X_MIN, INPUT_Y_MIN } from "../motion/inputs";
 import { idle } from "../system/idle";
-
-const F: u32 = 70;
-const P: u32 = 80;
-const S_: u32 = 83;
+import { faultActive } from "../system/fault";
+import { beginWait, waitBroken } from "../system/wait";
+import { Reading, Sensor, readingOf, temperature } from "../temperature/sensors";
 
 const targetMm = memory.data(AXES * 4); // f32 native
 
@@ -22,10 +22,38 @@ const targetMm = memory.data(AXES * 4); // f32 native
 const F_MIN: f32 = 1;
 const F_MAX: f32 = 60000;
 
+/**
+ * The most filament one move may push or pull, mm (Marlin's EXTRUDE_MAXLENGTH idea, and its
+ * default of 200 mm). Filament changes on the MK2 move 70-100 mm at a time; a longer E is a
+ * typing error or a wrong E mode, and would grind the filament for minutes.
+ */
+export const EXTRUDE_MAX_MM: f32 = 200;
+/** Below this hotend temperature E is refused unless M302 P1 (Marlin's EXTRUDE_MINTEMP, 170 C). */
+export const COLD_EXTRUSION_DEFAULT_C: f32 = 170;
+let coldExtrusionMinC: f32 = COLD_EXTRUSION_DEFAULT_C;
+let coldExtrusionAllowed = false;
+
+/** The longest G4 dwell, s: a day, as M84 S (a larger value is a mistake, not a pause). */
+const DWELL_MAX_S: f32 = 86400;
+
+/** Motion is refused while a fault is latched (system/fault.ts); true when it was. */
+function refusedByFault(): bool {
+  if (!faultActive()) return false;
+  out.line(rom("Error:Refused: the printer is stopped by a fault; M999 clears it"));
+  return true;
+}
+
+/** Whether the hotend is hot enough to move filament (or M302 allowed it cold). */
+function extrusionAllowed(): bool {
+  if (coldExtrusionAllowed) return true;
+  return readingOf(Sensor.Hotend) == Reading.Ok && temperature(Sensor.Hotend) >= coldExtrusionMinC;
+}
+
 /** G0/G1 [X Y Z E F]: a straight move. */
 export function g1(): void {
-  if (parser.hasValue(F)) {
-    const f = parser.value(F);
+  if (refusedByFault()) return;
+  if (parser.hasValue(Letter.F)) {
+    const f = parser.value(Letter.F);
     if (!(f >= F_MIN && f <= F_MAX)) {
       out.text(rom("Error:G1 F"));
       out.fixed(f, 2);
@@ -35,21 +63,24 @@ export function g1(): void {
   }
   // Work out the whole move first; refuse it before anything changes.
   let moving: u32 = 0;
+  let logicalE = motion.logical(E);
   for (let a = 0; a < AXES; a++) {
     const l = axisLetter(a);
     let v = motion.logical(a);
     if (parser.hasValue(l)) {
       const relative = motion.relativeAll || (a == E && motion.relativeE);
       const given = parser.value(l);
-      if (a == E) {
-        const delta = (relative ? given : given - motion.logical(E)) * <f32>motion.flowPercent / <f32>100;
-        v = motion.logical(E) + delta;
-      } else {
-        v = relative ? v + given : given;
-      }
+      v = relative ? v + given : given;
       if (v != motion.logical(a)) moving |= 1 << a;
     }
-    store<f32>(targetMm + (<u32>a << 2), a == E ? v : v - motion.offsetOf(a));
+    if (a == E) {
+      // M221 scales what is pushed, not what G-code counts: the logical E follows the G-code,
+      // the machine E moves by the scaled difference.
+      logicalE = v;
+      motion.setMmAt(targetMm, E, motion.native(E) + ((v - motion.logical(E)) * <f32>motion.flowPercent) / <f32>100);
+    } else {
+      motion.setMmAt(targetMm, a, v - motion.offsetOf(a));
+    }
   }
   for (let a = 0; a < 3; a++) {
     if ((moving & (1 << a)) != 0 && !motion.isHomed(a)) {
@@ -59,11 +90,16 @@ export function g1(): void {
       return;
     }
   }
-  if (parser.hasValue(F)) motion.feedrate = parser.value(F) / <f32>60;
+  if ((moving & (1 << E)) != 0 && !extrusionGuards(motion.mmAt(targetMm, E) - motion.native(E))) return;
+  if ((moving & (1 << E)) != 0 && !motion.withinStepRange(motion.mmAt(targetMm, E), E)) {
+    out.line(rom("Error:G1: E target beyond the step counter's range (reset E with G92 E0); not executed"));
+    return;
+  }
+  if (parser.hasValue(Letter.F)) motion.feedrate = parser.value(Letter.F) / <f32>60;
   if (moving == 0) return;
   for (let a = 0; a < 3; a++) {
     if ((moving & (1 << a)) == 0) continue;
-    const v = load<f32>(targetMm + (<u32>a << 2));
+    const v = motion.mmAt(targetMm, a);
     const lo = motion.minLimit(a);
     const hi = motion.maxLimit(a);
     if (v < lo || v > hi) {
@@ -78,33 +114,93 @@ export function g1(): void {
       out.text(rom("); moving to "));
       out.fixed(clamped + motion.offsetOf(a), 2);
       out.line(rom(" instead"));
-      store<f32>(targetMm + (<u32>a << 2), clamped);
+      motion.setMmAt(targetMm, a, clamped);
     }
   }
+  motion.setExtrusionOffset(logicalE - motion.mmAt(targetMm, E));
   motion.queueNative(targetMm, (motion.feedrate * <f32>motion.feedratePercent) / <f32>100, 0);
 }
 
-/** G4 P<ms> | S<s>: finish the moves, then wait. */
+/** The E guards: too long an extrusion, or a cold hotend. False (after saying why) refuses the move. */
+function extrusionGuards(filamentMm: f32): bool {
+  if (!(Mathf.abs(filamentMm) <= EXTRUDE_MAX_MM)) {
+    out.text(rom("Error:Too long extrusion prevented: E"));
+    out.fixed(filamentMm, 2);
+    out.line(rom(" mm in one move, at most 200; not executed"));
+    return false;
+  }
+  if (!extrusionAllowed()) {
+    out.text(rom("Error:Cold extrusion prevented: the hotend is at "));
+    out.fixed(temperature(Sensor.Hotend), 1);
+    out.text(rom("C, E needs "));
+    out.fixed(coldExtrusionMinC, 0);
+    out.line(rom("C (heat it, or allow cold E with M302 P1); not executed"));
+    return false;
+  }
+  return true;
+}
+
+/** M302 [S<min C>] [P<1 allow, 0 prevent>]: cold-extrusion prevention, reported without arguments. */
+export function m302(): void {
+  const hasS = parser.hasValue(Letter.S);
+  const hasP = parser.hasValue(Letter.P);
+  if (hasS) {
+    const s = parser.value(Letter.S);
+    if (!(s >= 0 && s <= 400)) {
+      out.line(rom("Error:M302 S must be 0 to 400 C; nothing changed"));
+      return;
+    }
+  }
+  if (hasP) {
+    const p = parser.value(Letter.P);
+    if (p != 0 && p != 1) {
+      out.line(rom("Error:M302 P must be 0 (prevent) or 1 (allow); nothing changed"));
+      return;
+    }
+  }
+  if (hasS) coldExtrusionMinC = parser.value(Letter.S);
+  if (hasP) coldExtrusionAllowed = parser.value(Letter.P) == 1;
+  if (hasS || hasP) return;
+  if (coldExtrusionAllowed) {
+    out.line(rom("echo:Cold extrusion allowed (M302 P1): E moves at any hotend temperature"));
+  } else {
+    out.text(rom("echo:Cold extrusion prevented below "));
+    out.fixed(coldExtrusionMinC, 0);
+    out.line(rom("C (M302 P1 allows it)"));
+  }
+}
+
+/** G4 P<ms> | S<s>: finish the moves, then wait (M108 cuts the wait short). At most a day. */
 export function g4(): void {
-  let ms: u32 = 0;
-  if (parser.hasValue(P)) ms = <u32>Mathf.max(parser.value(P), 0);
-  if (parser.hasValue(S_)) ms = <u32>Mathf.max(parser.value(S_) * 1000, 0);
+  let seconds: f32 = 0;
+  if (parser.hasValue(Letter.P)) seconds = parser.value(Letter.P) / <f32>1000;
+  if (parser.hasValue(Letter.S)) seconds = parser.value(Letter.S);
+  if (!(seconds >= 0 && seconds <= DWELL_MAX_S)) {
+    out.line(rom("Error:G4 dwell must be 0 to 86400 s (P0 to P86400000 ms); not executed"));
+    return;
+  }
+  const ms = <u32>(seconds * <f32>1000 + <f32>0.5);
   motion.synchronize();
+  beginWait();
   const start = millis();
-  while (millis() - start < ms) idle();
+  while (millis() - start < ms && !waitBroken()) idle();
 }
 
 /** G28 [X] [Y] [Z] [W]: home the given axes, or all. W (Prusa: "without mesh leveling") is
- * accepted; homing never starts mesh leveling here. */
+ * accepted; homing never starts mesh leveling here. A failure latches the fault and ends G28. */
 export function g28(): void {
-  let x = parser.has(88);
-  let y = parser.has(89);
-  let z = parser.has(90);
+  if (refusedByFault()) return;
+  let x = parser.has(Letter.X);
+  let y = parser.has(Letter.Y);
+  let z = parser.has(Letter.Z);
   if (!x && !y && !z) x = y = z = true;
-  homing.liftForTravel();
+  // With Z unknown and to be homed, raising it to the top is the travel lift too.
+  const raised = z && !motion.isHomed(Z);
+  if (raised) homing.raiseToTop();
+  else homing.liftForTravel();
   if (x && !homing.homeXY(X)) return;
   if (y && !homing.homeXY(Y)) return;
-  if (z) homing.homeZ();
+  if (z) homing.homeZ(raised);
 }
 
 export function g90(): void {
@@ -117,6 +213,10 @@ export function g91(): void {
 
 /** G92 [X Y Z E]: declare the current position without moving. */
 export function g92(): void {
+  if (parser.hasValue(Letter.E) && !motion.withinStepRange(parser.value(Letter.E), E)) {
+    out.line(rom("Error:G92 E beyond the step counter's range; nothing changed"));
+    return;
+  }
   for (let a = 0; a < AXES; a++) {
     if (parser.hasValue(axisLetter(a))) motion.setLogicalPosition(a, parser.value(axisLetter(a)));
   }
@@ -144,8 +244,8 @@ export function m17(): void {
 
 /** M84/M18 [X Y Z E] [S<seconds>]: drivers off (after the moves), or the inactivity timeout. */
 export function m84(): void {
-  if (parser.hasValue(S_)) {
-    const s = parser.value(S_);
+  if (parser.hasValue(Letter.S)) {
+    const s = parser.value(Letter.S);
     if (!(s >= 0 && s <= 86400)) {
       out.line(rom("Error:M84 S must be 0 to 86400 seconds; nothing changed"));
       return;
@@ -160,16 +260,16 @@ export function m84(): void {
 /** M114: position as G-code sees it, then the stepper's step counts (Marlin's format). */
 export function m114(): void {
   for (let a = 0; a < AXES; a++) {
-    if (a) out.char(32);
+    if (a) out.char(32); // ' '
     out.char(axisLetter(a));
-    out.char(58);
+    out.char(58); // ':'
     out.fixed(motion.logical(a), 2);
   }
   out.text(rom(" Count"));
   for (let a = 0; a < 3; a++) {
-    out.char(32);
+    out.char(32); // ' '
     out.char(axisLetter(a));
-    out.char(58);
+    out.char(58); // ':'
     out.int(motion.executedSteps(a));
   }
   out.newline();
@@ -196,8 +296,8 @@ const BAD_PERCENT: i32 = -2;
 
 /** The S<percent> of M220/M221 (10 to 500), NO_PERCENT without S, or BAD_PERCENT (refused). */
 function percentArgument(refusal: RomText): i32 {
-  if (!parser.hasValue(S_)) return NO_PERCENT;
-  const s = parser.value(S_);
+  if (!parser.hasValue(Letter.S)) return NO_PERCENT;
+  const s = parser.value(Letter.S);
   if (!(s >= 10 && s <= 500)) {
     out.line(refusal);
     return BAD_PERCENT;

@@ -2,11 +2,12 @@
 // defaults) M503 (report). A command with any value out of range changes nothing and says which.
 
 import * as parser from "./parser";
+import { Letter } from "./letters";
 import * as out from "../serial/out";
 import { rom, RomText } from "../rom";
 import * as settings from "../settings/store";
 import { S, LoadResult } from "../settings/store";
-import { AXES, axisLetter } from "../motion/axes";
+import { AXES, E, Z, axisLetter } from "../motion/axes";
 import * as motion from "../motion/motion";
 import { reportLoadFailure } from "../settings/messages";
 
@@ -46,12 +47,17 @@ function setAxes(field: u32, axes: i32): void {
   }
 }
 
-/** M92 X Y Z E: steps per mm. The position in mm stays; its step count follows. */
+/** M92 X Y Z E: steps per mm. The position in mm (and any G92 offset) stays; its step count follows. */
 export function m92(): void {
   if (!axesInRange(AXES, 0.001, settings.STEPS_PER_MM_MAX, rom("steps per mm"))) return;
+  // The position must stay within the step counters' range at the new resolution.
+  if (parser.hasValue(Letter.E) && !(Mathf.abs(motion.native(E) * parser.value(Letter.E)) <= motion.MAX_STEP_POSITION)) {
+    out.line(rom("Error:M92 E: the E position would leave the step counter's range (reset E with G92 E0 first); nothing changed"));
+    return;
+  }
   motion.synchronize();
   setAxes(S.StepsPerMm, AXES);
-  for (let a = 0; a < AXES; a++) motion.setNativePosition(a, motion.native(a));
+  motion.resyncSteps();
 }
 
 /** M201 X Y Z E: maximum acceleration per axis, mm/s^2. */
@@ -65,13 +71,6 @@ export function m203(): void {
   if (!axesInRange(AXES, 0.1, settings.FEEDRATE_MAX, rom("maximum feedrate (mm/s)"))) return;
   setAxes(S.MaxFeedrate, AXES);
 }
-
-const P: u32 = 80;
-const R: u32 = 82;
-const T: u32 = 84;
-const B_: u32 = 66;
-const J: u32 = 74;
-const S_: u32 = 83;
 
 function checkLetter(l: u32, lo: f32, hi: f32, what: RomText): bool {
   if (!parser.hasValue(l)) return true;
@@ -88,30 +87,36 @@ function setLetter(l: u32, field: u32): void {
 /** M204 P<print> R<retract> T<travel> (S = P and T, as older Marlin): accelerations, mm/s^2. */
 export function m204(): void {
   const what = rom("acceleration (mm/s^2)");
-  if (!checkLetter(P, 1, settings.ACCEL_MAX, what) || !checkLetter(R, 1, settings.ACCEL_MAX, what)) return;
-  if (!checkLetter(T, 1, settings.ACCEL_MAX, what) || !checkLetter(S_, 1, settings.ACCEL_MAX, what)) return;
-  if (parser.hasValue(S_)) {
-    settings.setF32(S.Accel, parser.value(S_));
-    settings.setF32(S.TravelAccel, parser.value(S_));
+  if (!checkLetter(Letter.P, 1, settings.ACCEL_MAX, what) || !checkLetter(Letter.R, 1, settings.ACCEL_MAX, what)) return;
+  if (!checkLetter(Letter.T, 1, settings.ACCEL_MAX, what) || !checkLetter(Letter.S, 1, settings.ACCEL_MAX, what)) return;
+  if (parser.hasValue(Letter.S)) {
+    settings.setF32(S.Accel, parser.value(Letter.S));
+    settings.setF32(S.TravelAccel, parser.value(Letter.S));
   }
-  setLetter(P, S.Accel);
-  setLetter(R, S.RetractAccel);
-  setLetter(T, S.TravelAccel);
+  setLetter(Letter.P, S.Accel);
+  setLetter(Letter.R, S.RetractAccel);
+  setLetter(Letter.T, S.TravelAccel);
 }
 
 /** M205 B<min segment us> S<min feedrate> T<min travel feedrate> J<junction deviation mm>. */
 export function m205(): void {
-  if (!checkLetter(B_, 0, 1000000, rom("minimum segment time (us)"))) return;
-  if (!checkLetter(S_, 0, settings.FEEDRATE_MAX, rom("minimum feedrate (mm/s)"))) return;
-  if (!checkLetter(T, 0, settings.FEEDRATE_MAX, rom("minimum travel feedrate (mm/s)"))) return;
-  if (!checkLetter(J, settings.JUNCTION_DEVIATION_MIN, settings.JUNCTION_DEVIATION_MAX, rom("junction deviation (mm)"))) return;
-  setLetter(B_, S.MinSegmentTimeUs);
-  setLetter(S_, S.MinFeedrate);
-  setLetter(T, S.MinTravelFeedrate);
-  setLetter(J, S.JunctionDeviation);
+  if (!checkLetter(Letter.B, 0, 1000000, rom("minimum segment time (us)"))) return;
+  if (!checkLetter(Letter.S, 0, settings.FEEDRATE_MAX, rom("minimum feedrate (mm/s)"))) return;
+  if (!checkLetter(Letter.T, 0, settings.FEEDRATE_MAX, rom("minimum travel feedrate (mm/s)"))) return;
+  if (!checkLetter(Letter.J, settings.JUNCTION_DEVIATION_MIN, settings.JUNCTION_DEVIATION_MAX, rom("junction deviation (mm)"))) return;
+  setLetter(Letter.B, S.MinSegmentTimeUs);
+  setLetter(Letter.S, S.MinFeedrate);
+  setLetter(Letter.T, S.MinTravelFeedrate);
+  setLetter(Letter.J, S.JunctionDeviation);
   // Slicers (PrusaSlicer among them) also send classic jerk limits as M205 X Y Z E.
-  if (parser.has(88) || parser.has(89) || parser.has(90) || parser.has(69)) {
+  if (parser.has(Letter.X) || parser.has(Letter.Y) || parser.has(Letter.Z) || parser.has(Letter.E)) {
     out.line(rom("echo:M205 X/Y/Z/E (jerk) ignored: corners are planned by junction deviation (M205 J)"));
+  }
+  // B S T are kept (M500 saves them, M503 reports them) for hosts that set them, but the planner
+  // does not use them yet: no minimum segment time slows short segments down, and no minimum
+  // feedrate raises slow moves. Say so rather than let them look effective.
+  if (parser.has(Letter.B) || parser.has(Letter.S) || parser.has(Letter.T)) {
+    out.line(rom("echo:M205 B/S/T stored but not used by the planner yet (no minimum segment time or feedrate)"));
   }
 }
 
@@ -119,7 +124,7 @@ export function m205(): void {
 export function m851(): void {
   if (!axesInRange(3, -settings.PROBE_OFFSET_MAX, settings.PROBE_OFFSET_MAX, rom("probe offset (mm)"))) return;
   setAxes(S.ProbeOffset, 3);
-  if (parser.hasValue(90)) motion.markUnhomed(2); // Z zero came from the old offset
+  if (parser.hasValue(Letter.Z)) motion.markUnhomed(Z); // Z zero came from the old offset
 }
 
 /** "<prefix>98 bytes, crc 12345)": the record M500 wrote or M501 read. */
@@ -146,7 +151,7 @@ export function m501(): void {
   motion.synchronize();
   const r = settings.loadFromEeprom();
   if (r == LoadResult.Ok) {
-    for (let a = 0; a < AXES; a++) motion.setNativePosition(a, motion.native(a));
+    motion.resyncSteps();
     recordSummary(rom("echo:Settings loaded ("));
   } else {
     reportLoadFailure(r, false);
@@ -157,7 +162,7 @@ export function m501(): void {
 export function m502(): void {
   motion.synchronize();
   settings.loadDefaults();
-  for (let a = 0; a < AXES; a++) motion.setNativePosition(a, motion.native(a));
+  motion.resyncSteps();
   out.line(rom("echo:Factory defaults loaded (not saved: M500 saves them)"));
 }
 
@@ -188,16 +193,16 @@ export function m503(): void {
   axisLine(rom("M201"), S.MaxAccel, AXES, 0);
   out.line(rom("echo:; Acceleration (units/s2): P<print> R<retract> T<travel>"));
   out.text(rom("echo:  M204"));
-  value(P, S.Accel, 2);
-  value(R, S.RetractAccel, 2);
-  value(T, S.TravelAccel, 2);
+  value(Letter.P, S.Accel, 2);
+  value(Letter.R, S.RetractAccel, 2);
+  value(Letter.T, S.TravelAccel, 2);
   out.newline();
   out.line(rom("echo:; Advanced: B<min segment us> S<min feedrate> T<min travel feedrate> J<junction deviation>"));
   out.text(rom("echo:  M205"));
-  value(B_, S.MinSegmentTimeUs, 0);
-  value(S_, S.MinFeedrate, 2);
-  value(T, S.MinTravelFeedrate, 2);
-  value(J, S.JunctionDeviation, 3);
+  value(Letter.B, S.MinSegmentTimeUs, 0);
+  value(Letter.S, S.MinFeedrate, 2);
+  value(Letter.T, S.MinTravelFeedrate, 2);
+  value(Letter.J, S.JunctionDeviation, 3);
   out.newline();
   out.line(rom("echo:; Z-probe offset (mm):"));
   axisLine(rom("M851"), S.ProbeOffset, 3, 2);

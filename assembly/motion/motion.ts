@@ -1,10 +1,13 @@
 // Where the machine is and where it may go.
 //
 // Three views of position:
-//   logical   what G-code sees: native + the G92 offset (X Y Z); E is reset by G92 itself,
-//             so its millimetres never grow large enough to lose f32 precision;
-//   native    millimetres from the homed zero, in which the travel limits are defined;
-//   steps     what the planner queues and the stepper counts.
+//   logical   what G-code sees: native + an offset: for X Y Z the G92 offset; for E the share of
+//             extrusion M221 added or removed (so an absolute E is measured from what G-code
+//             sent, not from the scaled filament). E is reset by G92 itself, so its millimetres
+//             never grow large enough to lose f32 precision;
+//   native    millimetres from the homed zero, in which the travel limits are defined
+//             (E: filament actually pushed);
+//   steps     what the planner queues and the stepper counts; M114's Count.
 // An axis whose position is not known (never homed, or its driver was switched off) refuses to
 // move; a target outside the travel is clamped, with a warning, so the carriage never meets the
 // frame.
@@ -16,17 +19,42 @@ import { BoardKey, boardF32 } from "../board";
 import * as planner from "./planner";
 import { B } from "./planner";
 import * as stepper from "./stepper";
-import { AXES, E } from "./axes";
+import { AXES, E, X, Y, Z } from "./axes";
 import { idle } from "../system/idle";
 import { faultActive } from "../system/fault";
 
-const current = memory.data(AXES * 4); // f32 logical mm, where the last queued move ends
-const offset = memory.data(3 * 4); // f32 logical - native, X Y Z (G92)
+// Per-axis state, read and written only through the typed accessors below.
+const nativeEnd = memory.data(AXES * 4); // f32 native mm where the last queued move ends
+const offset = memory.data(AXES * 4); // f32 logical - native
 const executed = memory.data(AXES * 4); // i32 steps at the end of the last block the stepper finished
 const target = memory.data(AXES * 4); // i32 scratch: a move's target in steps
 
+function setNativeEndMm(axis: i32, mm: f32): void {
+  store<f32>(nativeEnd + (<usize>axis << 2), mm);
+}
+function setOffsetMm(axis: i32, mm: f32): void {
+  store<f32>(offset + (<usize>axis << 2), mm);
+}
+function setExecutedSteps(axis: i32, steps: i32): void {
+  store<i32>(executed + (<usize>axis << 2), steps);
+}
+function setTargetSteps(axis: i32, steps: i32): void {
+  store<i32>(target + (<usize>axis << 2), steps);
+}
+
+/** Element `axis` of an f32[AXES] array of millimetres (a caller's target, for instance). */
+export function mmAt(array: usize, axis: i32): f32 {
+  return load<f32>(array + (<usize>axis << 2));
+}
+
+export function setMmAt(array: usize, axis: i32, mm: f32): void {
+  store<f32>(array + (<usize>axis << 2), mm);
+}
+
 let homedMask: u32 = 0;
 let enabledMask: u32 = 0;
+/** Z was lifted for X/Y travel since its position became unknown (lifted once, never again). */
+let liftedWhileZUnknown = false;
 export let relativeAll = false;
 export let relativeE = false;
 /** Modal feedrate, mm/s (G1 F is mm/min). */
@@ -37,30 +65,49 @@ export let flowPercent: u32 = 100;
 export let inactivityTimeoutS: u32 = 0;
 let lastActivityMs: u32 = 0;
 
+/**
+ * The largest step position any axis may be sent to, either sign. Targets are i32 steps and the
+ * planner takes the difference of two of them: with both within 2^30 the difference stays
+ * within 2^31 and never overflows. At E's 161.3 steps/mm that is 6,656 m of filament; X/Y/Z
+ * are far inside it (their travel is clamped first).
+ */
+export const MAX_STEP_POSITION: f32 = 1073741824; // 2^30
+
 export function initMotion(): void {
   for (let a = 0; a < AXES; a++) {
-    store<f32>(current + (<u32>a << 2), 0);
-    store<i32>(executed + (<u32>a << 2), 0);
+    setNativeEndMm(a, 0);
+    setOffsetMm(a, 0);
+    setExecutedSteps(a, 0);
     planner.setPosition(a, 0, 0);
   }
-  for (let a = 0; a < 3; a++) store<f32>(offset + (<u32>a << 2), 0);
 }
 
+/** Where the last queued move ends, as G-code sees it. */
 export function logical(axis: i32): f32 {
-  return load<f32>(current + (<u32>axis << 2));
+  return native(axis) + offsetOf(axis);
 }
 
+/** Where the last queued move ends, in machine millimetres (E: filament actually pushed). */
 export function native(axis: i32): f32 {
-  return axis == E ? logical(E) : logical(axis) - load<f32>(offset + (<u32>axis << 2));
+  return load<f32>(nativeEnd + (<usize>axis << 2));
 }
 
 export function offsetOf(axis: i32): f32 {
-  return axis == E ? 0 : load<f32>(offset + (<u32>axis << 2));
+  return load<f32>(offset + (<usize>axis << 2));
 }
 
-/** Steps the stepper has executed (blocks finished), for M114's Count. */
+/**
+ * E: after the coming move the logical E is `mm` more than the native E given to queueNative().
+ * The difference is the share of extrusion M221 added or removed; keeping it means an absolute
+ * E in the next line is measured from what G-code sent, not from the scaled filament.
+ */
+export function setExtrusionOffset(mm: f32): void {
+  setOffsetMm(E, mm);
+}
+
+/** Steps of the last block the stepper finished, counted from the homed zero (M114 Count). */
 export function executedSteps(axis: i32): i32 {
-  return load<i32>(executed + (<u32>axis << 2));
+  return load<i32>(executed + (<usize>axis << 2));
 }
 
 export function stepsPerMm(axis: i32): f32 {
@@ -90,7 +137,7 @@ export function service(): void {
   let finished = stepper.takeFinishedBlocks();
   while (finished > 0) {
     const b = planner.blockAt(0);
-    for (let a = 0; a < AXES; a++) store<i32>(executed + (<u32>a << 2), load<i32>(b + B.Target + (<u32>a << 2)));
+    for (let a = 0; a < AXES; a++) setExecutedSteps(a, planner.blockTarget(b, a));
     planner.releaseTail();
     finished--;
   }
@@ -126,6 +173,7 @@ export function enableSteppers(mask: u32): void {
 export function disableSteppers(mask: u32): void {
   synchronize();
   enabledMask &= ~mask;
+  if ((mask & (1 << Z)) != 0) markUnhomed(Z);
   homedMask &= ~mask;
   stepperEnable(enabledMask);
 }
@@ -143,31 +191,30 @@ export function mmToSteps(mm: f32, axis: i32): i32 {
   return <i32>(v >= 0 ? v + <f32>0.5 : v - <f32>0.5);
 }
 
-/** Native mm of every axis as steps into `target`. */
-function toSteps(nativeMm: usize): void {
-  for (let a = 0; a < AXES; a++) {
-    store<i32>(target + (<u32>a << 2), mmToSteps(load<f32>(nativeMm + (<u32>a << 2)), a));
-  }
+/** True when `mm` of `axis` is a step position the counters can hold (see MAX_STEP_POSITION). */
+export function withinStepRange(mm: f32, axis: i32): bool {
+  return Mathf.abs(mm * stepsPerMm(axis)) <= MAX_STEP_POSITION; // false for NaN
 }
 
 /**
  * Queues a move to native positions `nativeMm` (f32[4]) at `speed` mm/s, waiting for room in
  * the planner. checkInputs: input bits that stop the move (homing/probing). The caller has
- * checked limits. Updates the logical position.
+ * checked limits and the step range. Updates the logical position (offsets stay).
  */
 export function queueNative(nativeMm: usize, speed: f32, checkInputs: u32): void {
   while (planner.freeBlocks() == 0) idle();
   // A fault (M112 included) may have been latched while this waited: nothing moves then, even
   // for a procedure (homing) that is still running.
   if (faultActive()) return;
-  toSteps(nativeMm);
   let moving: u32 = 0;
   for (let a = 0; a < AXES; a++) {
-    if (load<i32>(target + (<u32>a << 2)) != planner.positionSteps(a)) moving |= 1 << a;
+    const steps = mmToSteps(mmAt(nativeMm, a), a);
+    setTargetSteps(a, steps);
+    if (steps != planner.positionSteps(a)) moving |= 1 << a;
   }
   if (moving != (moving & enabledMask)) enableSteppers(moving);
   planner.queueMove(target, nativeMm, speed, checkInputs);
-  for (let a = 0; a < AXES; a++) store<f32>(current + (<u32>a << 2), load<f32>(nativeMm + (<u32>a << 2)) + offsetOf(a));
+  for (let a = 0; a < AXES; a++) setNativeEndMm(a, mmAt(nativeMm, a));
   lastActivityMs = millis();
   stepper.prepare();
 }
@@ -176,21 +223,21 @@ const scratch = memory.data(AXES * 4);
 
 /** The current native position of every axis into `dest`. */
 export function nativePosition(dest: usize): void {
-  for (let a = 0; a < AXES; a++) store<f32>(dest + (<u32>a << 2), native(a));
+  for (let a = 0; a < AXES; a++) setMmAt(dest, a, native(a));
 }
 
 /** A move along one axis by `distance` mm (native), optionally stopped by inputs. */
 export function moveAxisBy(axis: i32, distance: f32, speed: f32, checkInputs: u32): void {
   nativePosition(scratch);
-  store<f32>(scratch + (<u32>axis << 2), native(axis) + distance);
+  setMmAt(scratch, axis, native(axis) + distance);
   queueNative(scratch, speed, checkInputs);
 }
 
 /** A move of X and Y to native positions, at `speed`. */
 export function moveXYTo(x: f32, y: f32, speed: f32): void {
   nativePosition(scratch);
-  store<f32>(scratch, x);
-  store<f32>(scratch + 4, y);
+  setMmAt(scratch, X, x);
+  setMmAt(scratch, Y, y);
   queueNative(scratch, speed, 0);
 }
 
@@ -205,52 +252,78 @@ export function runCheckedMove(): bool {
   service(); // retire blocks finished before the stopped one
   const b = stepper.abortedBlock();
   for (let a = 0; a < AXES; a++) {
-    const start = load<i32>(executed + (<u32>a << 2));
-    const end = load<i32>(b + B.Target + (<u32>a << 2));
+    const start = executedSteps(a);
+    const end = planner.blockTarget(b, a);
     const moved = <i32>stepper.movedInAbortedBlock(a);
-    const now = end >= start ? start + moved : start - moved;
-    store<i32>(executed + (<u32>a << 2), now);
+    setExecutedSteps(a, end >= start ? start + moved : start - moved);
   }
   planner.clear();
   stepper.clearAfterAbort();
   for (let a = 0; a < AXES; a++) {
-    const steps = load<i32>(executed + (<u32>a << 2));
+    const steps = executedSteps(a);
     const mm = <f32>steps / stepsPerMm(a);
     planner.setPosition(a, steps, mm);
-    store<f32>(current + (<u32>a << 2), mm + offsetOf(a));
+    setNativeEndMm(a, mm);
   }
   return true;
 }
 
-/** Declares the native position of `axis` (homing): the planner and counters follow. */
+/** Declares the native position of `axis` (homing): the planner and counters follow; a G92
+ * offset of the axis is dropped (the new zero is the machine's). */
 export function setNativePosition(axis: i32, mm: f32): void {
   synchronize();
   const steps = mmToSteps(mm, axis);
   planner.setPosition(axis, steps, mm);
-  store<i32>(executed + (<u32>axis << 2), steps);
-  if (axis != E) store<f32>(offset + (<u32>axis << 2), 0);
-  store<f32>(current + (<u32>axis << 2), mm);
+  setExecutedSteps(axis, steps);
+  setOffsetMm(axis, 0);
+  setNativeEndMm(axis, mm);
+}
+
+/**
+ * After the steps per mm changed (M92, M501, M502): every axis stays where it is in millimetres,
+ * its step counts follow, and the G92 offsets stay as they were.
+ */
+export function resyncSteps(): void {
+  synchronize();
+  for (let a = 0; a < AXES; a++) {
+    const mm = native(a);
+    const steps = mmToSteps(mm, a);
+    planner.setPosition(a, steps, mm);
+    setExecutedSteps(a, steps);
+  }
 }
 
 export function markHomed(axis: i32): void {
   homedMask |= 1 << axis;
+  if (axis == Z) liftedWhileZUnknown = false;
 }
 
 export function markUnhomed(axis: i32): void {
+  if (axis == Z && isHomed(Z)) liftedWhileZUnknown = false; // a new unknown stretch begins
   homedMask &= ~(1 << axis);
 }
 
-/** G92: the current position of `axis` is now `value` (logical), without moving. */
+/** Whether Z was already lifted for travel since its position became unknown. */
+export function zLiftedWhileUnknown(): bool {
+  return liftedWhileZUnknown;
+}
+
+export function noteZLiftedWhileUnknown(): void {
+  liftedWhileZUnknown = true;
+}
+
+/** G92: the current position of `axis` is now `value` (logical), without moving. The caller
+ * checks the step range (withinStepRange) for E. */
 export function setLogicalPosition(axis: i32, value: f32): void {
   if (axis == E) {
     synchronize();
     const steps = mmToSteps(value, E);
     planner.setPosition(E, steps, value);
-    store<i32>(executed + (E << 2), steps);
-    store<f32>(current + (E << 2), value);
+    setExecutedSteps(E, steps);
+    setNativeEndMm(E, value);
+    setOffsetMm(E, 0);
   } else {
-    store<f32>(offset + (<u32>axis << 2), value - native(axis));
-    store<f32>(current + (<u32>axis << 2), value);
+    setOffsetMm(axis, value - native(axis));
   }
 }
 
@@ -269,7 +342,7 @@ export function abortMotion(): void {
   let finished = stepper.takeFinishedBlocks();
   while (finished > 0) {
     const done = planner.blockAt(0);
-    for (let a = 0; a < AXES; a++) store<i32>(executed + (<u32>a << 2), load<i32>(done + B.Target + (<u32>a << 2)));
+    for (let a = 0; a < AXES; a++) setExecutedSteps(a, planner.blockTarget(done, a));
     planner.releaseTail();
     finished--;
   }
@@ -280,22 +353,22 @@ export function abortMotion(): void {
     const events = load<u32>(b + B.Events);
     const made = stepper.eventsMadeInBlock(planner.tailIndex(), b);
     for (let a = 0; a < AXES; a++) {
-      const start = load<i32>(executed + (<u32>a << 2));
-      const end = load<i32>(b + B.Target + (<u32>a << 2));
+      const start = executedSteps(a);
+      const end = planner.blockTarget(b, a);
       const steps = load<u32>(b + B.Steps + (<u32>a << 2));
       // A checked block (homing, probing) counts every axis's steps; others follow from Bresenham.
       // (No event made: the block had not begun, and its counters are a former block's.)
       const moved = made == 0 ? 0 : checked ? stepper.movedInAbortedBlock(a) : stepsAfterEvents(steps, events, made);
-      store<i32>(executed + (<u32>a << 2), end >= start ? start + <i32>moved : start - <i32>moved);
+      setExecutedSteps(a, end >= start ? start + <i32>moved : start - <i32>moved);
     }
   }
   planner.clear();
   stepper.finishStop();
   for (let a = 0; a < AXES; a++) {
-    const steps = load<i32>(executed + (<u32>a << 2));
+    const steps = executedSteps(a);
     const mm = <f32>steps / stepsPerMm(a);
     planner.setPosition(a, steps, mm);
-    store<f32>(current + (<u32>a << 2), mm + offsetOf(a));
+    setNativeEndMm(a, mm);
   }
 }
 

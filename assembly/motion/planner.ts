@@ -108,6 +108,11 @@ export function releaseTail(): void {
   if (planned > 0) planned--;
 }
 
+/** Step position of `axis` when block `b` (an address from blockAt) is done. */
+export function blockTarget(b: usize, axis: i32): i32 {
+  return load<i32>(b + B.Target + (<usize>axis << 2));
+}
+
 /** Entry speed squared of the block after `n` places from the tail; 0 when there is none yet. */
 export function exitSpeedSqrAt(n: u32): f32 {
   if (n + 1 >= count) return 0;
