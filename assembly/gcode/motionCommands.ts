@@ -12,7 +12,6 @@ import { AXES, E, X, Y, Z, axisLetter } from "../motion/axes";
 import { readInputs } from "../hal";
 import { INPUT_PROBE, INPUT_X_MIN, INPUT_Y_MIN } from "../motion/inputs";
 import { idle } from "../system/idle";
-import { faultActive } from "../system/fault";
 import { beginWait, waitBroken } from "../system/wait";
 import { Reading, Sensor, readingOf, temperature } from "../temperature/sensors";
 
@@ -36,13 +35,6 @@ let coldExtrusionAllowed = false;
 /** The longest G4 dwell, s: a day, as M84 S (a larger value is a mistake, not a pause). */
 const DWELL_MAX_S: f32 = 86400;
 
-/** Motion is refused while a fault is latched (system/fault.ts); true when it was. */
-function refusedByFault(): bool {
-  if (!faultActive()) return false;
-  out.line(rom("Error:Refused: the printer is stopped by a fault; M999 clears it"));
-  return true;
-}
-
 /** Whether the hotend is hot enough to move filament (or M302 allowed it cold). */
 function extrusionAllowed(): bool {
   if (coldExtrusionAllowed) return true;
@@ -51,7 +43,6 @@ function extrusionAllowed(): bool {
 
 /** G0/G1 [X Y Z E F]: a straight move. */
 export function g1(): void {
-  if (refusedByFault()) return;
   if (parser.hasValue(Letter.F)) {
     const f = parser.value(Letter.F);
     if (!(f >= F_MIN && f <= F_MAX)) {
@@ -189,7 +180,6 @@ export function g4(): void {
 /** G28 [X] [Y] [Z] [W]: home the given axes, or all. W (Prusa: "without mesh leveling") is
  * accepted; homing never starts mesh leveling here. A failure latches the fault and ends G28. */
 export function g28(): void {
-  if (refusedByFault()) return;
   let x = parser.has(Letter.X);
   let y = parser.has(Letter.Y);
   let z = parser.has(Letter.Z);

@@ -76,9 +76,9 @@ test("a switch that never closes stops homing with an error and the fault: Y is 
   assert.doesNotMatch(out, /Homing Y/);
   const y = p.axisSteps(Y);
   const e = p.axisSteps(E);
-  assert.match(p.command("G1 X10"), /Error:Refused: the printer is stopped by a fault/);
-  assert.match(p.command("G1 E5 F300\nM400"), /Error:Refused: the printer is stopped by a fault/);
-  assert.match(p.command("G28 Y"), /Error:Refused: the printer is stopped by a fault/);
+  assert.match(p.command("G1 X10"), /Error:Printer halted by a fault/);
+  assert.match(p.command("G1 E5 F300\nM400"), /Error:Printer halted by a fault/);
+  assert.match(p.command("G28 Y"), /Error:Printer halted by a fault/);
   assert.deepEqual([p.axisSteps(Y), p.axisSteps(E)], [y, e]);
 });
 
@@ -87,8 +87,8 @@ test("a Z homing that fails latches the fault, so X, Y and E moves stop too", as
   p.model.setProbe(23, 9, -1e9); // the probe dies
   assert.match(p.command("G28 Z"), /Error:Homing Z failed: the probe never triggered.*\nError:Printer stopped due to errors/);
   const before = [X, Y, E].map((a) => p.axisSteps(a));
-  assert.match(p.command("G1 X50 Y50 F6000\nM400"), /Error:Refused: the printer is stopped by a fault/);
-  assert.match(p.command("G1 E5 F300\nM400"), /Error:Refused: the printer is stopped by a fault/);
+  assert.match(p.command("G1 X50 Y50 F6000\nM400"), /Error:Printer halted by a fault/);
+  assert.match(p.command("G1 E5 F300\nM400"), /Error:Printer halted by a fault/);
   assert.deepEqual([X, Y, E].map((a) => p.axisSteps(a)), before);
 });
 
@@ -99,7 +99,7 @@ test("with Z unknown and a probe that never switches, G28 raises Z to the top, s
   assert.equal(p.model.violations(5), 0, "no bed crash");
   // It ended half-way between the bed and the probe's switching height (0.4 mm).
   assert.ok(Math.abs(p.axisMm(Z) - 0.2) < 1e-6, `nozzle ${p.axisMm(Z)} mm above the bed`);
-  assert.match(p.command("G1 Z10"), /Error:Refused: the printer is stopped by a fault/);
+  assert.match(p.command("G1 Z10"), /Error:Printer halted by a fault/);
 });
 
 test("repeated G28 X Y with Z unknown lift Z once, not 5 mm each time", async () => {
