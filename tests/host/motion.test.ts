@@ -38,7 +38,7 @@ test("G28 X and G28 Y end on their switches; G28 Z ends where the probe switched
   p.command("G28 Z");
   assert.ok(Math.abs(p.axisMm(Z) - 0.4) < 1e-9, `nozzle ${p.axisMm(Z)} mm above the bed`);
   assert.equal(p.model.inputs() & 4, 4, "probe switched");
-  assert.match(p.command("M114"), /^X:92\.00 Y:91\.00 Z:0\.40 E:0\.00 Count X:9200 Y:9100 Z:160\n/);
+  assert.match(p.command("M114"), /^X:114\.00 Y:-2\.00 Z:0\.40 E:0\.00 Count X:11400 Y:-200 Z:160\n/);
   assert.deepEqual(violations(p), [0, 0, 0, 0, 0, 0]);
 });
 
@@ -145,6 +145,7 @@ test("M119 reports the switches and the probe", async () => {
 
 test("G4 waits for the moves, then dwells", async () => {
   const p = await homed();
+  p.command("G1 X92 Y91 F6000\nM400");
   const t0 = p.nowNs;
   p.command("G1 X150 F6000\nG4 P1000");
   const ms = (p.nowNs - t0) / 1e6;
