@@ -9,6 +9,8 @@ import { ModelRig } from "./modelRig.ts";
 import { readTruth } from "../../tools/sim/truth.ts";
 import { HostPrinter } from "../../hal/host/hal.ts";
 import type { Scenario } from "../../tools/sim/config.ts";
+import { flashTables, loadBoard, readBoardKeys } from "../../tools/build/board.ts";
+import { modelParams } from "../../tools/sim/scenario.ts";
 
 const X = 0, Y = 1, Z = 2;
 const OFFSET = { x: 23, y: 9 }; // boards/minirambo probe.offsetMm
@@ -260,4 +262,44 @@ test("with a weak sensor, Z homing over the front-centre target ends with no con
   assert.equal(t.contacts, 0, "the nozzle never touched the bed");
   assert.ok(t.minClearanceMm > 0.1, `closest ${t.minClearanceMm} mm`);
   assert.equal(p.model.violations(5), 0);
+});
+
+test("the firmware's board table says which bed each board has, and where its targets are", () => {
+  const keys = readBoardKeys();
+  const at = (name: string) => keys.findIndex((k) => k.name === name);
+  const f32 = (w: number) => new Float32Array(new Uint32Array([w]).buffer)[0];
+  const texts = { texts: [], offsets: [], size: 0 };
+  const mk2 = flashTables(loadBoard("minirambo"), texts).words;
+  const mk25 = flashTables(loadBoard("minirambo-mk25"), texts).words;
+  assert.equal(mk2[at("BedKind")], 0);
+  assert.equal(mk25[at("BedKind")], 1);
+  assert.equal(f32(mk2[at("BedTargetDiameter")]), 8);
+  assert.deepEqual(["BedTargetX0", "BedTargetX1", "BedTargetX2", "BedTargetY0", "BedTargetY1", "BedTargetY2"].map((k) => f32(mk2[at(k)])), [35, 137, 238, 7, 105, 203]);
+  // Z homes with the probe over the front-centre target.
+  assert.deepEqual([f32(mk2[at("SafeHomeX")]), f32(mk2[at("SafeHomeY")])], [137, 7]);
+});
+
+test("the MK2.5's PINDA v2 thermistor reads the sensor's temperature on ADC1", async () => {
+  const rig = await ModelRig.create({}, { x: 100, y: 100, z: 5 }, "minirambo-mk25");
+  const cold = rig.m.adcCounts(1);
+  rig.m.setSensorTemperatureC(45);
+  const warm = rig.m.adcCounts(1);
+  // 100 k NTC (beta 4092) on a 4.7 k pull-up: 1023 * R / (R + 4.7 k).
+  const counts = (c: number) => {
+    const r = 100_000 * Math.exp(4092 * (1 / (c + 273.15) - 1 / 298.15));
+    return Math.floor((5000 * r) / (r + 4700) * 1024 / 5000);
+  };
+  assert.equal(cold, counts(22));
+  assert.equal(warm, counts(45));
+  const mk2 = await ModelRig.create();
+  assert.equal(mk2.m.adcCounts(1), 1023, "no PINDA thermistor on the MK2: the input floats high");
+});
+
+test("a scenario with a misspelt key, an unknown preset or a bad value is refused with the reason", () => {
+  const board = loadBoard("minirambo");
+  assert.throws(() => modelParams(board, { probe: { sensitivty: 0.8 } } as unknown as Scenario), /unknown key probe\.sensitivty \(known: triggerMm/);
+  assert.throws(() => modelParams(board, { bed: { warp: { preset: "flat-ish" } } }), /unknown bed preset "flat-ish" \(sv06-measured, /);
+  assert.throws(() => modelParams(board, { probe: { fault: "loose" as "shorted" } }), /probe\.fault "loose" is not cable-broken or shorted/);
+  assert.throws(() => modelParams(board, { probe: { noiseMm: Number.NaN } }), /NoiseMm must be a finite number/);
+  assert.throws(() => modelParams(board, { bed: { looseScrew: { screw: 7, dropMm: 1 } } }), /bed\.looseScrew\.screw must be 0\.\.3/);
 });

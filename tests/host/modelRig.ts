@@ -18,6 +18,7 @@ export interface Model extends ModelTruthExports {
   inputs(): number;
   position(axis: number): number;
   violations(kind: number): number;
+  adcCounts(channel: number): number;
 }
 
 export const PROBE_BIT = 4;

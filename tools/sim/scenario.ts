@@ -110,8 +110,43 @@ function gridParams(out: ParamList, name: keyof typeof GRIDS, spec: GridSpec | u
   g.rows.flat().forEach((v, i) => out.push([GRID_VALUES + GRIDS[name] * GRID_STRIDE + i, v * g.scale]));
 }
 
+const KNOWN_KEYS: Record<string, string[]> = {
+  scenario: ["$comment", "start", "geometry", "bed", "probe", "nozzle", "firstLayer", "probeTriggerMm", "endstopOvertravelMm", "deadEndstops", "deadProbe", "temperatures"],
+  geometry: ["xAxisDeg", "yAxisDeg", "shiftXMm", "shiftYMm"],
+  bed: ["z0", "slopeX", "slopeY", "warp", "thermalWarp", "temperatureC", "looseScrew"],
+  "bed.looseScrew": ["screw", "dropMm", "radiusMm", "afterProbes"],
+  probe: ["triggerMm", "mountMm", "meanderRatio", "footprintRadiusMm", "screwBumpMm", "sensitivity", "noiseMm", "hysteresisMm", "seed", "temperatureC", "driftScale", "fault", "slip", "bias"],
+  "probe.slip": ["mm", "afterProbes", "afterSeconds"],
+  nozzle: ["debrisMm"],
+  firstLayer: ["commandedMm"],
+  grid: ["preset", "xMm", "yMm", "rows", "scale"],
+};
+
+/** A misspelt key would silently leave a default in place: refuse it, naming the known ones. */
+export function checkScenarioKeys(scenario: Scenario): void {
+  const check = (obj: unknown, kind: string, where: string) => {
+    if (obj === undefined) return;
+    if (typeof obj !== "object" || obj === null || Array.isArray(obj)) throw new Error(`scenario: ${where} must be an object`);
+    for (const k of Object.keys(obj)) {
+      if (!KNOWN_KEYS[kind].includes(k)) throw new Error(`scenario: unknown key ${where === "scenario" ? "" : where + "."}${k} (known: ${KNOWN_KEYS[kind].join(", ")})`);
+    }
+  };
+  check(scenario, "scenario", "scenario");
+  check(scenario.geometry, "geometry", "geometry");
+  check(scenario.bed, "bed", "bed");
+  check(scenario.bed?.looseScrew, "bed.looseScrew", "bed.looseScrew");
+  check(scenario.bed?.warp, "grid", "bed.warp");
+  check(scenario.bed?.thermalWarp, "grid", "bed.thermalWarp");
+  check(scenario.probe, "probe", "probe");
+  check(scenario.probe?.slip, "probe.slip", "probe.slip");
+  check(scenario.probe?.bias, "grid", "probe.bias");
+  check(scenario.nozzle, "nozzle", "nozzle");
+  check(scenario.firstLayer, "firstLayer", "firstLayer");
+}
+
 /** Every model parameter for this board and scenario, in the order to apply them. */
 export function modelParams(board: Board, scenario: Scenario = {}): ParamList {
+  checkScenarioKeys(scenario);
   const out: ParamList = [];
   const set = (name: string, v: number | undefined) => {
     if (v === undefined) return;

@@ -250,9 +250,8 @@ export function settle(): void {
   probeStale = true;
 }
 
-function afterMove(timeNs: f64): void {
+function afterMove(timeNs: f64, c: f64): void {
   const mx = f64At(positionMm, 0), my = f64At(positionMm, 1), mz = f64At(positionMm, 2);
-  const c = clearanceNow();
   truth.noteClearance(c, mx, my, mz, timeNs);
   updateProbe(mz, sensorBed(mx, my, 0), sensorBed(mx, my, 1), timeNs);
   probeStale = false;
@@ -303,8 +302,9 @@ function move(axis: i32, delta: i32, timeNs: f64): void {
   setF64(positionMm, axis, next);
   nowNs = timeNs;
   if (axis < 3) {
-    if (clearanceNow() < -CRASH_TOLERANCE_MM) violate(Violation.BedCrash, axis, timeNs);
-    afterMove(timeNs);
+    const c = clearanceNow();
+    if (c < -CRASH_TOLERANCE_MM) violate(Violation.BedCrash, axis, timeNs);
+    afterMove(timeNs, c);
   } else if (delta > 0) {
     truth.noteExtrusion(clearanceNow(), f64At(positionMm, 0), f64At(positionMm, 1));
   }

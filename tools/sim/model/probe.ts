@@ -41,6 +41,7 @@ export function resetProbe(): void {
   probes = 0;
   slipped = false;
   sensorTemperatureC = param(Param.SensorTemperatureC);
+  updateDrift();
   // Spread the seed's bits (a murmur3 finaliser): xorshift started from a small number gives
   // small numbers for its first draws.
   let h = <u32>(<i64>param(Param.Seed)) ^ 0x9e3779b9;
@@ -57,6 +58,7 @@ export function resetProbe(): void {
 /** For the thermal model: the sensor's temperature, C. */
 export function setSensorTemperatureC(celsius: f64): void {
   sensorTemperatureC = celsius;
+  updateDrift();
 }
 
 export function sensorTemperature(): f64 {
@@ -125,9 +127,15 @@ function driftTable(c: f64): f64 {
   return 0.3;
 }
 
+let drift: f64 = 0;
+
+function updateDrift(): void {
+  drift = param(Param.DriftScale) * (driftTable(sensorTemperatureC) - driftTable(param(Param.DriftReferenceC)));
+}
+
 /** How much the reach has fallen at the sensor's present temperature, mm. */
 export function driftMm(): f64 {
-  return param(Param.DriftScale) * (driftTable(sensorTemperatureC) - driftTable(param(Param.DriftReferenceC)));
+  return drift;
 }
 
 /** Sensing distance (sensor face to surface, mm) at bed point (x, y), without noise. */
@@ -163,7 +171,7 @@ export function sensingDistanceAt(x: f64, y: f64): f64 {
       }
     }
   }
-  return s * param(Param.Sensitivity) - driftMm();
+  return s * param(Param.Sensitivity) - drift;
 }
 
 /** Where the sensor sits above the nozzle tip now, mm (its mount height, plus any slip). */
