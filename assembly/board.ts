@@ -75,8 +75,27 @@ export const enum BoardKey {
   BedThermistorR25 = 53,
   BedThermistorBeta = 54,
   ThermistorPullup = 55,
+  /** i32: the bed (BedKindValue): what the inductive probe sees where. */
+  BedKind = 56,
+  /** f32: induction targets (none on a steel sheet: diameter 0), mm; centres where the probe is
+   * over them on a perfectly built printer, columns X0..X2 and rows Y0..Y2. */
+  BedTargetDiameter = 57,
+  BedTargetX0 = 58,
+  BedTargetX1 = 59,
+  BedTargetX2 = 60,
+  BedTargetY0 = 61,
+  BedTargetY1 = 62,
+  BedTargetY2 = 63,
   /** Number of keys; the table has exactly this many words. */
-  Count = 56,
+  Count = 64,
+}
+
+/** Values of BoardKey.BedKind (tools/build/board.ts BED_KINDS). */
+export const enum BedKindValue {
+  /** MK42 (MK2/MK2S): PCB with a heating meander and nine copper induction targets. */
+  Mk42Pcb = 0,
+  /** MK52 (MK2.5): spring-steel sheet, the same metal everywhere. */
+  Mk52Steel = 1,
 }
 
 export function boardI32(key: BoardKey): i32 {

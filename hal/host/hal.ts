@@ -13,6 +13,8 @@ import { MODULE_DIR, SIM_DIR, DEFAULT_BOARD } from "../../tools/build/paths.ts";
 import { flashTables, loadBoard, stepperBits, readStepSchedule, AXES, type Board } from "../../tools/build/board.ts";
 import type { RomTexts } from "../../tools/build/romTable.ts";
 import { mechanics, probeTrigger, temperatures, type Scenario } from "../../tools/sim/config.ts";
+import { modelParams } from "../../tools/sim/scenario.ts";
+import type { ModelTruthExports } from "../../tools/sim/truth.ts";
 import { Hd44780 } from "./hd44780.ts";
 
 export const EEPROM_BYTES = 4096;
@@ -63,7 +65,7 @@ interface FirmwareExports {
   linearMemoryEnd(): number;
 }
 
-interface ModelExports {
+interface ModelExports extends ModelTruthExports {
   reset(): void;
   setAxis(axis: number, stepsPerMm: number, start: number, endstop: number, frameMin: number, frameMax: number): void;
   setPulseLimits(high: number, low: number, setup: number): void;
@@ -183,6 +185,7 @@ export class HostPrinter {
       const h = sensor === 0 ? heaters.hotend : heaters.bed;
       m.setThermistor(sensor, h.adcChannel, h.thermistor.r25Ohms, h.thermistor.beta, celsius);
     }
+    for (const [id, value] of modelParams(this.board, scenario)) m.setParam(id, value);
     // Direction pins are low at reset.
     for (let a = 0; a < 4; a++) m.dirEdge(a, this.invertDir[a] ? 1 : 0, -1e12);
   }

@@ -37,9 +37,9 @@ test("a settings record with one flipped payload byte shows EEPROM bad on the di
 test("after G28 the position row shows the homed position, as M114 does", async () => {
   const p = await boot();
   p.command("G28");
-  assert.match(p.command("M114"), /^X:92\.00 Y:91\.00 Z:0\.40 E:0\.00/);
+  assert.match(p.command("M114"), /^X:114\.00 Y:-2\.00 Z:0\.40 E:0\.00/);
   p.runFor(SETTLE_MS);
-  assert.deepEqual(p.lcdRows().slice(1, 3), screen("X92.00 Y91.00 Z 0.40", "Idle          FR100%"));
+  assert.deepEqual(p.lcdRows().slice(1, 3), screen("X114.0 Y-2.00 Z 0.40", "Idle          FR100%"));
 });
 
 test("while G28 runs, the state row says Homing and an axis shows its position once it is homed", async () => {
@@ -57,8 +57,8 @@ test("while G28 runs, the state row says Homing and an axis shows its position o
   const homing = screens.filter((s) => s.endsWith("|Homing        FR100%"));
   assert.ok(homing.length > 0, screens.join("\n"));
   assert.ok(homing.includes("X    ? Y    ? Z    ?|Homing        FR100%"), "nothing homed yet");
-  assert.ok(homing.includes("X92.00 Y91.00 Z    ?|Homing        FR100%"), "X and Y homed, Z being probed at the safe point");
-  assert.equal(screens.at(-1), "X92.00 Y91.00 Z 0.40|Idle          FR100%");
+  assert.ok(homing.includes("X114.0 Y-2.00 Z    ?|Homing        FR100%"), "X and Y homed, Z being probed at the safe point");
+  assert.equal(screens.at(-1), "X114.0 Y-2.00 Z 0.40|Idle          FR100%");
 });
 
 test("positions take up to two decimals, fewer when the number needs the room", async () => {

@@ -59,7 +59,7 @@ test("G28 X and G28 Y end on their switches; G28 Z ends where the probe switched
   p.command("G28 Z");
   assert.ok(Math.abs(p.axisMm(Z) - 0.4) < 1e-9, `nozzle ${p.axisMm(Z)} mm above the bed`);
   assert.equal(p.model.inputs() & 4, 4, "probe switched");
-  assert.match(p.command("M114"), /^X:92\.00 Y:91\.00 Z:0\.40 E:0\.00 Count X:9200 Y:9100 Z:160\n/);
+  assert.match(p.command("M114"), /^X:114\.00 Y:-2\.00 Z:0\.40 E:0\.00 Count X:11400 Y:-200 Z:160\n/);
   // G28 Z with Z unknown went to the top of the frame first (from 35 mm, after G28 X's lift).
   onlyTopStop(p, 35);
 });
@@ -207,6 +207,7 @@ test("M119 reports the switches and the probe", async () => {
 
 test("G4 waits for the moves, then dwells", async () => {
   const p = await homed();
+  p.command("G1 X92 Y91 F6000\nM400");
   const t0 = p.nowNs;
   p.command("G1 X150 F6000\nG4 P1000");
   const ms = (p.nowNs - t0) / 1e6;
@@ -261,13 +262,13 @@ test("an extrusion longer than 200 mm in one move is refused with a message, and
 
 test("a cold hotend refuses E (cold extrusion prevented) until M302 P1 allows it; M302 S sets the limit", async () => {
   const p = await homed({ temperatures: { hotend: 150 } });
-  assert.match(p.command("G1 X120 E5 F600"), /^Error:Cold extrusion prevented: the hotend is at 150\.0C, E needs 170C \(heat it, or allow cold E with M302 P1\); not executed\nok\n$/);
+  assert.match(p.command("G1 X140 E5 F600"), /^Error:Cold extrusion prevented: the hotend is at 150\.0C, E needs 170C \(heat it, or allow cold E with M302 P1\); not executed\nok\n$/);
   p.command("M400");
   assert.equal(p.axisSteps(E), 0);
-  assert.equal(p.axisMm(X), 92, "the whole move was refused");
+  assert.equal(p.axisMm(X), 114, "the whole move was refused");
   // Moves without E still run.
-  p.command("G1 X120 F6000\nM400");
-  assert.equal(p.axisMm(X), 120);
+  p.command("G1 X140 F6000\nM400");
+  assert.equal(p.axisMm(X), 140);
   assert.match(p.command("M302"), /echo:Cold extrusion prevented below 170C \(M302 P1 allows it\)/);
   p.command("M302 S140");
   p.command("G1 E5 F600\nM400");

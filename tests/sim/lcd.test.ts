@@ -71,8 +71,8 @@ test("a settings record with one flipped payload byte shows EEPROM bad on the di
 
 test("after G28 the position row shows the homed position, as M114 does", async () => {
   const { stdout, report } = await run({ input: "G28\nM114\n" });
-  assert.match(stdout, /^X:92\.00 Y:91\.00 Z:0\.40 E:0\.00 Count/m);
-  assert.deepEqual(report.lcd.rows.slice(1, 3), screen("X92.00 Y91.00 Z 0.40", "Idle          FR100%"));
+  assert.match(stdout, /^X:114\.00 Y:-2\.00 Z:0\.40 E:0\.00 Count/m);
+  assert.deepEqual(report.lcd.rows.slice(1, 3), screen("X114.0 Y-2.00 Z 0.40", "Idle          FR100%"));
 });
 
 test("M117 Hello shows Hello on the status row, and M220 the feedrate override", async () => {

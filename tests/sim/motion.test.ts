@@ -65,9 +65,9 @@ test("homing ends on the X and Y switches, and Z homing where the probe switched
   assert.match(reports[1], /x_min: TRIGGERED\ny_min: TRIGGERED\nz_probe: open/);
   // Z homing moves X/Y to the probing point first: the switches open again, the probe is on.
   assert.match(reports[2], /x_min: open\ny_min: open\nz_probe: TRIGGERED/);
-  assert.match(r.stdout, /X:92\.00 Y:91\.00 Z:0\.40 E:0\.00 Count X:9200 Y:9100 Z:160/);
+  assert.match(r.stdout, /X:114\.00 Y:-2\.00 Z:0\.40 E:0\.00 Count X:11400 Y:-200 Z:160/);
   assert.ok(Math.abs(r.report.axes.z.mm - 0.4) < 1e-9, `nozzle ${r.report.axes.z.mm} mm above the bed`);
-  assert.equal(r.report.axes.x.mm, 92);
+  assert.equal(r.report.axes.x.mm, 114);
   onlyTopStop(r.report, 20); // started at 15, G28 X lifted 5 mm
 });
 
@@ -247,6 +247,6 @@ test("with Z unknown and a probe that never switches, G28 ends in an error and t
   assert.ok(Math.abs(r.report.axes.z.mm - 0.2) < 1e-9, `nozzle ${r.report.axes.z.mm} mm above the bed`);
   // The fault refuses the move after it.
   assert.match(r.stdout, /^Error:Printer halted by a fault \(.*\); not executed: ".*"\. M999 clears the fault\.$/m);
-  assert.equal(r.report.axes.x.mm, 92);
+  assert.equal(r.report.axes.x.mm, 114);
   onlyTopStop(r.report, 3);
 });

@@ -82,8 +82,29 @@ export interface Board {
     homingFeedrateMmS: Record<"x" | "y" | "z", number>;
     maxStepRateHz: number;
   };
-  probe: { offsetMm: { x: number; y: number; z: number }; safeHomeMm: { x: number; y: number } };
+  probe: {
+    offsetMm: { x: number; y: number; z: number };
+    safeHomeMm: { x: number; y: number };
+    /** PINDA v2: its own thermistor on an ADC input. */
+    thermistor?: { pin: string; adcChannel: number; r25Ohms: number; beta: number };
+  };
+  bed: BedData;
 }
+
+/** The heatbed (boards/<name>/board.json "bed"); coordinates are those of the nozzle on a
+ * perfectly built printer, mm. */
+export interface BedData {
+  kind: keyof typeof BED_KINDS;
+  targetDiameterMm: number;
+  /** Where the probe is over the targets' centres: 3 columns, 3 rows. */
+  targetsXMm: [number, number, number];
+  targetsYMm: [number, number, number];
+  screwsMm: [number, number][];
+  printableMm: { x: [number, number]; y: [number, number] };
+}
+
+/** Bed kinds and their BoardKey.BedKind values (assembly/board.ts BedKindValue). */
+export const BED_KINDS = { "mk42-pcb": 0, "mk52-steel": 1 } as const;
 
 export const AXES = ["x", "y", "z", "e"] as const;
 /** Logical bits of hal.readInputs(), in the order of assembly/motion/inputs.ts. */
@@ -112,7 +133,20 @@ export function loadBoard(name: string): Board {
     const pins = AXES.map((a) => board.steppers[a][k]);
     if (new Set(pins).size !== pins.length) throw new BoardError(`${file}: two axes share a ${k} pin (${pins.join(", ")})`);
   }
+  checkBed(file, board);
   return board;
+}
+
+function checkBed(file: string, board: Board): void {
+  const bed = board.bed;
+  if (!bed) throw new BoardError(`${file}: no "bed" section (kind: ${Object.keys(BED_KINDS).join(" or ")})`);
+  if (!(bed.kind in BED_KINDS)) throw new BoardError(`${file}: bed.kind "${bed.kind}" is not one of ${Object.keys(BED_KINDS).join(", ")}`);
+  if (bed.targetsXMm?.length !== 3 || bed.targetsYMm?.length !== 3) throw new BoardError(`${file}: bed.targetsXMm and bed.targetsYMm need 3 values each`);
+  if (!(bed.targetDiameterMm >= 0)) throw new BoardError(`${file}: bed.targetDiameterMm must be >= 0`);
+  if (bed.kind === "mk42-pcb" && bed.targetDiameterMm <= 0) throw new BoardError(`${file}: an mk42-pcb bed has induction targets: bed.targetDiameterMm must be > 0`);
+  if (!Array.isArray(bed.screwsMm) || bed.screwsMm.length > 4) throw new BoardError(`${file}: bed.screwsMm lists at most 4 [x, y] screws`);
+  const p = bed.printableMm;
+  if (!p || !(p.x[1] > p.x[0]) || !(p.y[1] > p.y[0])) throw new BoardError(`${file}: bed.printableMm needs x and y as [min, max]`);
 }
 
 export function parsePin(pin: string, where = "pin"): PinRef {
@@ -289,6 +323,14 @@ const BOARD_WORDS: Record<string, (b: Board) => Word> = {
   BedThermistorR25: (b) => f32(b.heaters.bed.thermistor.r25Ohms),
   BedThermistorBeta: (b) => f32(b.heaters.bed.thermistor.beta),
   ThermistorPullup: (b) => f32(b.heaters.pullupOhms),
+  BedKind: (b) => i32(BED_KINDS[b.bed.kind]),
+  BedTargetDiameter: (b) => f32(b.bed.targetDiameterMm),
+  BedTargetX0: (b) => f32(b.bed.targetsXMm[0]),
+  BedTargetX1: (b) => f32(b.bed.targetsXMm[1]),
+  BedTargetX2: (b) => f32(b.bed.targetsXMm[2]),
+  BedTargetY0: (b) => f32(b.bed.targetsYMm[0]),
+  BedTargetY1: (b) => f32(b.bed.targetsYMm[1]),
+  BedTargetY2: (b) => f32(b.bed.targetsYMm[2]),
 };
 
 export function boardWordNames(): string[] {

@@ -20,7 +20,10 @@ function newerThan(out: string, inputs: string[]): boolean {
 
 export async function buildModelWasm(): Promise<string> {
   fs.mkdirSync(SIM_DIR, { recursive: true });
-  if (newerThan(MODEL_WASM, [MODEL_SRC])) return MODEL_WASM;
+  // The model is split into files (geometry, surface, probe, truth, ...): any of them counts.
+  const modelDir = path.dirname(MODEL_SRC);
+  const sources = fs.readdirSync(modelDir).filter((f) => f.endsWith(".ts")).map((f) => path.join(modelDir, f));
+  if (newerThan(MODEL_WASM, sources)) return MODEL_WASM;
   const errors: string[] = [];
   const r = await asc.main(
     [MODEL_SRC, "--outFile", MODEL_WASM, "--runtime", "stub", "--use", "abort=", "-O2", "--noExportMemory", "--initialMemory", "1"],

@@ -16,6 +16,8 @@ import os from "node:os";
 import path from "node:path";
 import { boardBuildDir, DEFAULT_BOARD, SIM_BINARY } from "../build/paths.ts";
 import { harnessConfig, loadScenario } from "./config.ts";
+import { loadBoard } from "../build/board.ts";
+import { addTruth } from "./run.ts";
 
 function main(): void {
   const argv = process.argv.slice(2);
@@ -23,6 +25,7 @@ function main(): void {
   let scenarioFile: string | undefined;
   let eeprom: string | undefined;
   let console_ = false;
+  let reportFile: string | undefined;
   const pass: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -36,7 +39,8 @@ function main(): void {
     else if (a === "--eeprom") eeprom = value();
     else if (a === "--console") console_ = true;
     else if (a === "--realtime" || a === "--keep-running" || a === "--pace-by-ok") pass.push(a);
-    else if (["--pty", "--report", "--trace-steps", "--trace-isr", "--timeout", "--max-seconds", "--settle-ms", "--profile", "--profile-marker", "--reset-hold-ms"].includes(a)) {
+    else if (a === "--report") pass.push(a, (reportFile = value()));
+    else if (["--pty", "--trace-steps", "--trace-isr", "--timeout", "--max-seconds", "--settle-ms", "--profile", "--profile-marker", "--reset-hold-ms"].includes(a)) {
       pass.push(a, value());
     }
     else if (a === "--help" || a === "-h") {
@@ -64,6 +68,11 @@ function main(): void {
   process.on("SIGTERM", forward);
   child.on("close", (code) => {
     fs.rmSync(path.dirname(cfg), { recursive: true, force: true });
+    // The harness writes the model's truth as a raw list; name it (tools/sim/truth.ts).
+    if (reportFile && fs.existsSync(reportFile)) {
+      const report = JSON.parse(fs.readFileSync(reportFile, "utf8"));
+      fs.writeFileSync(reportFile, JSON.stringify(addTruth(report, loadBoard(board)), null, 2) + "\n");
+    }
     process.exit(code ?? 1);
   });
 }

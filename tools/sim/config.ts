@@ -5,13 +5,62 @@
 
 import fs from "node:fs";
 import { AXES, loadBoard, simBoardConfig, type Board } from "../build/board.ts";
+import { modelParams } from "./scenario.ts";
 
+/** A smooth height field over the bed: a preset from the SV06 seed (tools/sim/bedPresets.ts,
+ * scaled onto the printable area), or rows of heights (front row first) between xMm and yMm. */
+export interface GridSpec {
+  preset?: string;
+  xMm?: [number, number];
+  yMm?: [number, number];
+  rows?: number[][];
+  /** Multiplies every height (default 1). */
+  scale?: number;
+}
+
+/** One simulated printer: how it was built and what is wrong with it (README "Scenarios"). */
 export interface Scenario {
+  $comment?: string;
   /** Physical position of the carriages at power-on, mm. */
   start?: { x?: number; y?: number; z?: number };
-  /** Bed surface z = z0 + slopeX * x + slopeY * y, mm. */
-  bed?: { z0?: number; slopeX?: number; slopeY?: number };
-  /** Nozzle height above the bed at which the inductive probe switches, mm (default: -probe offset z). */
+  /** Machine geometry: the X and Y axes' angles against the bed (degrees; the skew is their
+   * difference) and the bed's shift against the machine origin, mm. */
+  geometry?: { xAxisDeg?: number; yAxisDeg?: number; shiftXMm?: number; shiftYMm?: number };
+  /** The bed: plane z = z0 + slopeX * x + slopeY * y (mm, bed mm), a warp, a thermal warp (the change
+   * from 17.5 C to 60 C, scaled with temperatureC), a screw that works loose. */
+  bed?: {
+    z0?: number;
+    slopeX?: number;
+    slopeY?: number;
+    warp?: GridSpec;
+    thermalWarp?: GridSpec;
+    temperatureC?: number;
+    looseScrew?: { screw: number; dropMm: number; radiusMm?: number; afterProbes?: number };
+  };
+  /** The inductive sensor (tools/sim/scenario.ts PROBE_DEFAULTS says where each default comes from). */
+  probe?: {
+    /** Nozzle height over a target's centre (or the steel sheet) at which it switches, mm (default: -probe offset z). */
+    triggerMm?: number;
+    mountMm?: number;
+    meanderRatio?: number;
+    footprintRadiusMm?: number;
+    screwBumpMm?: number;
+    sensitivity?: number;
+    noiseMm?: number;
+    hysteresisMm?: number;
+    seed?: number;
+    temperatureC?: number;
+    driftScale?: number;
+    fault?: "cable-broken" | "shorted";
+    slip?: { mm: number; afterProbes?: number; afterSeconds?: number };
+    /** Location bias: the sensor sees the bed this much higher than it is (mm) at each point. */
+    bias?: GridSpec;
+  };
+  /** Debris stuck on the nozzle: it reaches this much lower than it should, mm. */
+  nozzle?: { debrisMm?: number };
+  /** The height the first layer is meant to have, for the first-layer report's RMS error, mm (0.2). */
+  firstLayer?: { commandedMm?: number };
+  /** Older name of probe.triggerMm. */
   probeTriggerMm?: number;
   /** How far a carriage can go past its min endstop before it hits the frame, mm. */
   endstopOvertravelMm?: number;
@@ -75,6 +124,7 @@ export function harnessConfig(boardName: string | Board, scenario: Scenario = {}
   const bed = scenario.bed ?? {};
   lines.push(`bedplane ${bed.z0 ?? 0} ${bed.slopeX ?? 0} ${bed.slopeY ?? 0}`);
   for (const [sensor, celsius] of temperatures(scenario)) lines.push(`temperature ${sensor} ${celsius}`);
+  for (const [id, value] of modelParams(board, scenario)) lines.push(`param ${id} ${value}`);
   return lines.join("\n") + "\n";
 }
 

@@ -48,6 +48,7 @@
 #define AXES 4
 #define INPUTS 3
 #define SENSORS 2 /* thermistors: 0 hotend, 1 bed */
+#define MAX_PARAMS 2048 /* model parameters and grid nodes (3 grids of up to 256) */
 #define ADC_REFERENCE_MV 5000
 #define EEPROM_BYTES 4096
 #define GPIOR0_ADDR 0x3e
@@ -100,6 +101,12 @@ static struct {
     int channel; /* -1: not fitted */
     double r25, beta, celsius;
   } thermistor[SENSORS];
+  /* Model parameters (tools/sim/model/params.ts), applied in order after the rest. */
+  int params;
+  struct {
+    int id;
+    double value;
+  } param[MAX_PARAMS];
 } cfg = {
     .fcpu = 16000000,
     .baud = 115200,
@@ -180,6 +187,11 @@ static void read_config(const char *file) {
       double c;
       ok = sscanf(p, "temperature %d %lf", &i, &c) == 2 && i >= 0 && i < SENSORS && c > -273.15;
       if (ok) cfg.thermistor[i].celsius = c;
+    }
+    else if (!strcmp(key, "param")) {
+      double v;
+      ok = cfg.params < MAX_PARAMS && sscanf(p, "param %d %lf", &i, &v) == 2 && i >= 0;
+      if (ok) cfg.param[cfg.params].id = i, cfg.param[cfg.params].value = v, cfg.params++;
     }
     else die("%s:%d: unknown key '%s'", file, n, key);
     if (!ok) die("%s:%d: cannot parse: %s", file, n, p);
@@ -779,6 +791,14 @@ static void write_report(const char *reason, int code) {
     fputc('"', f);
   }
   fprintf(f, "], \"bytes\": %llu, \"early\": %llu},\n", (unsigned long long)lcd_bytes, (unsigned long long)lcd_early);
+  /* The model's truth report, a flat list tools/sim/truth.ts names (NaN: nothing there). */
+  fprintf(f, "  \"model\": [");
+  for (int i = 0, n = (int)Z_printerZ_truthLength(&model); i < n; i++) {
+    double v = Z_printerZ_truthValue(&model, i);
+    if (v != v) fprintf(f, "%snull", i ? "," : "");
+    else fprintf(f, "%s%.9g", i ? "," : "", v);
+  }
+  fprintf(f, "],\n");
   fprintf(f, "  \"inputs\": %u,\n  \"markers\": {", (unsigned)(inputs_now == 0xff ? 0 : inputs_now));
   int first = 1;
   for (int id = 0; id < MAX_MARKER_IDS; id++) {
@@ -899,6 +919,7 @@ int main(int argc, char **argv) {
   for (int i = 0; i < SENSORS; i++)
     if (cfg.thermistor[i].channel >= 0)
       Z_printerZ_setThermistor(&model, i, cfg.thermistor[i].channel, cfg.thermistor[i].r25, cfg.thermistor[i].beta, cfg.thermistor[i].celsius);
+  for (int i = 0; i < cfg.params; i++) Z_printerZ_setParam(&model, cfg.param[i].id, cfg.param[i].value);
 
   avr = avr_make_mcu_by_name("atmega2560");
   if (!avr) die("simavr has no atmega2560");

@@ -6,7 +6,8 @@ import os from "node:os";
 import path from "node:path";
 import { boardBuildDir, DEFAULT_BOARD, SIM_BINARY } from "../build/paths.ts";
 import { harnessConfig, type Scenario } from "./config.ts";
-import type { Board } from "../build/board.ts";
+import { loadBoard, type Board } from "../build/board.ts";
+import { decodeTruth, type TruthReport } from "./truth.ts";
 
 export interface SimOptions {
   board?: string;
@@ -50,6 +51,15 @@ export interface SimReport {
   /** Data-space bytes asked for with --dump-sram. */
   sram: { start: number; bytes: number[] };
   markers: Record<string, { count: number; cycles: number[]; isrCycles: number[] }>;
+  /** The printer model's truth report as the harness wrote it (a flat list), and named. */
+  model: (number | null)[];
+  truth: TruthReport;
+}
+
+/** Adds the named truth report to a harness report. */
+export function addTruth<T extends { model?: (number | null)[] }>(report: T, board: Board): T & { truth?: TruthReport } {
+  if (!report.model) return report;
+  return { ...report, truth: decodeTruth(report.model, board.bed.printableMm) };
 }
 
 export interface StepEvent {
@@ -98,7 +108,7 @@ export function runSim(opts: SimOptions = {}): Promise<SimResult> {
     child.on("error", reject);
     child.on("close", (code) => {
       try {
-        const report = JSON.parse(fs.readFileSync(reportFile, "utf8")) as SimReport;
+        const report = addTruth(JSON.parse(fs.readFileSync(reportFile, "utf8")), opts.boardData ?? loadBoard(board)) as SimReport;
         const steps = opts.traceSteps ? parseTrace(fs.readFileSync(traceFile, "utf8")) : undefined;
         const isr = opts.traceIsr ? parseIsrTrace(fs.readFileSync(isrFile, "utf8")) : undefined;
         resolve({ stdout: Buffer.concat(out).toString("latin1"), stderr: Buffer.concat(err).toString(), exitCode: code ?? -1, report, steps, isr });

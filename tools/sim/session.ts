@@ -20,7 +20,8 @@ import os from "node:os";
 import path from "node:path";
 import { boardBuildDir, DEFAULT_BOARD, SIM_BINARY } from "../build/paths.ts";
 import { harnessConfig, type Scenario } from "./config.ts";
-import type { SimReport } from "./run.ts";
+import { addTruth, type SimReport } from "./run.ts";
+import { loadBoard } from "../build/board.ts";
 
 
 export interface SessionOptions {
@@ -76,6 +77,7 @@ export class SimSession {
   private readonly child: ChildProcessWithoutNullStreams;
   private readonly dir: string;
   private readonly reportFile: string;
+  private readonly boardName: string;
   private readonly output: string[] = [];
   private partial = "";
   private errText = "";
@@ -88,6 +90,7 @@ export class SimSession {
 
   private constructor(opts: SessionOptions) {
     const board = opts.board ?? DEFAULT_BOARD;
+    this.boardName = board;
     this.dir = fs.mkdtempSync(path.join(os.tmpdir(), "plumbsim-session-"));
     const config = path.join(this.dir, "sim.cfg");
     fs.writeFileSync(config, harnessConfig(board, opts.scenario));
@@ -225,7 +228,7 @@ export class SimSession {
       await this.waitFor(() => (this.exit ? true : undefined), timeoutMs, "plumbsim to exit", true);
       let report: SimReport;
       try {
-        report = JSON.parse(fs.readFileSync(this.reportFile, "utf8")) as SimReport;
+        report = addTruth(JSON.parse(fs.readFileSync(this.reportFile, "utf8")), loadBoard(this.boardName)) as SimReport;
       } catch {
         throw new Error(`plumbsim exited (${this.describeExit()}) without a report\n${this.tail()}`);
       }

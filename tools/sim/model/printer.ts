@@ -2,11 +2,33 @@
 // wasm for host runs in Node (hal/host), and through wasm2c into the simavr harness (harness.c).
 // It is host code: f64 is fine here.
 //
-// Coordinates are physical millimetres. X/Y/Z 0 is where a correctly homed firmware's 0 is; the
-// endstops trigger at the configured positions, the frame stops the carriages a little beyond
-// the travel, and the nozzle must never go below the bed surface.
+// Carriage positions are millimetres along each axis from where a correctly homed firmware's 0
+// is; the endstops trigger at the configured positions, the frame stops the carriages a little
+// beyond the travel, and the nozzle must never go below the bed surface. Where the nozzle is over
+// the bed follows from the carriages through the machine geometry (geometry.ts); the bed surface
+// (surface.ts), the inductive sensor (probe.ts) and the record of what truly happened (truth.ts)
+// are in their own files. Parameters come through setParam (params.ts).
 //
 // Axes: 0 X, 1 Y, 2 Z, 3 E.
+
+import { Param, param, storeParam, GRID_VALUES, GRID_STRIDE, GridId, ProbeFault } from "./params";
+import { setNode, clearGrid, GRID_MAX_NODES } from "./grid";
+import { updateGeometry, bedX, bedY, machineX, machineY } from "./geometry";
+import { updateSurface, surfaceAt, bedTemperature, looseScrewIsActive } from "./surface";
+import { resetProbe, updateProbe, probeTriggered, probeTriggers, probeSlipped, sensorTemperature, driftMm, triggerHeightAt, sensingDistanceAt } from "./probe";
+import * as truth from "./truth";
+
+export { setBedTemperatureC } from "./surface";
+import { setSensorTemperatureC as setProbeTemperatureC } from "./probe";
+
+/** The thermistor slot of the PINDA v2's own sensor (0 hotend, 1 bed as in the board config). */
+const PINDA_SENSOR: i32 = 2;
+
+/** For the thermal model: the sensor's temperature, C (its drift, and its thermistor if fitted). */
+export function setSensorTemperatureC(celsius: f64): void {
+  setProbeTemperatureC(celsius);
+  if (param(Param.PindaAdcChannel) >= 0) setTemperature(PINDA_SENSOR, celsius);
+}
 
 const AXES = 4;
 
@@ -51,16 +73,12 @@ let pulseHighNs: f64 = 1000;
 let pulseLowNs: f64 = 1000;
 let dirSetupNs: f64 = 200;
 
-let probeOffsetX: f64 = 23;
-let probeOffsetY: f64 = 9;
-/** Nozzle height above the bed (at the probe's XY) at which the inductive sensor switches. */
-let probeTriggerMm: f64 = 0.4;
-/** Bed surface: z = bedZ0 + bedSlopeX * x + bedSlopeY * y (flat and level by default). */
-let bedZ0: f64 = 0;
-let bedSlopeX: f64 = 0;
-let bedSlopeY: f64 = 0;
 /** How far below the surface the nozzle may press before it counts as a crash (bed flex, PEI). */
 const CRASH_TOLERANCE_MM: f64 = 0.05;
+/** Model time: the last step edge seen, ns. */
+let nowNs: f64 = 0;
+/** The sensor has not been evaluated since the configuration changed. */
+let probeStale: bool = true;
 
 function f64At(base: usize, axis: i32): f64 {
   return load<f64>(base + (<usize>axis << 3));
@@ -107,6 +125,56 @@ export function reset(): void {
   }
   enabledMask = 0;
   resetThermistors(4700);
+  resetParams();
+}
+
+/** An ideal printer until the scenario says otherwise (tools/sim/config.ts passes every parameter,
+ * with the defaults and their sources): square axes, a flat bed, a probe that switches at one
+ * height everywhere with no noise. */
+function resetParams(): void {
+  for (let i = 0; i < Param.Count; i++) storeParam(i, 0);
+  for (let g = 0; g < GridId.Count; g++) clearGrid(g);
+  storeParam(Param.ProbeOffsetX, 23);
+  storeParam(Param.ProbeOffsetY, 9);
+  storeParam(Param.TargetTriggerMm, 0.4);
+  storeParam(Param.MountMm, 1);
+  storeParam(Param.MeanderRatio, 1);
+  storeParam(Param.Sensitivity, 1);
+  storeParam(Param.SensorTemperatureC, 22);
+  storeParam(Param.DriftReferenceC, 22);
+  storeParam(Param.BedTemperatureC, 22);
+  storeParam(Param.LooseScrew, -1);
+  storeParam(Param.FirstLayerMm, 0.2);
+  storeParam(Param.PindaAdcChannel, -1);
+  nowNs = 0;
+  applyParams();
+  truth.resetTruth();
+}
+
+function applyParams(): void {
+  updateGeometry();
+  updateSurface();
+  resetProbe();
+  const ch = <i32>param(Param.PindaAdcChannel);
+  if (ch >= 0) setThermistor(PINDA_SENSOR, ch, param(Param.PindaR25), param(Param.PindaBeta), sensorTemperature());
+}
+
+/** One model parameter (params.ts), or a grid node (id GRID_VALUES + grid * GRID_STRIDE + index). */
+export function setParam(id: i32, value: f64): void {
+  if (id >= GRID_VALUES) {
+    const g = (id - GRID_VALUES) / GRID_STRIDE;
+    const i = (id - GRID_VALUES) % GRID_STRIDE;
+    if (g < GridId.Count && i < GRID_MAX_NODES) setNode(g, i, value);
+    return;
+  }
+  if (id < 0 || id >= Param.Count) return;
+  storeParam(id, value);
+  applyParams();
+  probeStale = true;
+}
+
+export function getParam(id: i32): f64 {
+  return id >= 0 && id < Param.Count ? param(id) : 0;
 }
 
 /** One axis' mechanics. endstop: position (mm) at or below which its min switch reads triggered. */
@@ -118,6 +186,7 @@ export function setAxis(axis: i32, steps: f64, start: f64, endstop: f64, frameMi
   setF64(frameMinMm, axis, frameMin);
   setF64(frameMaxMm, axis, frameMax);
   setI32(netSteps, axis, 0);
+  probeStale = true;
 }
 
 export function setPulseLimits(highNs: f64, lowNs: f64, setupNs: f64): void {
@@ -126,20 +195,66 @@ export function setPulseLimits(highNs: f64, lowNs: f64, setupNs: f64): void {
   dirSetupNs = setupNs;
 }
 
+/** The sensor's offset from the nozzle and its trigger height over a target's centre (nozzle
+ * above the bed, mm); a trigger height below -1e6 is a broken cable (older tests' "dead probe"). */
 export function setProbe(offsetX: f64, offsetY: f64, triggerMm: f64): void {
-  probeOffsetX = offsetX;
-  probeOffsetY = offsetY;
-  probeTriggerMm = triggerMm;
+  storeParam(Param.ProbeOffsetX, offsetX);
+  storeParam(Param.ProbeOffsetY, offsetY);
+  if (triggerMm < -1e6) storeParam(Param.ProbeFault, ProbeFault.CableBroken);
+  else storeParam(Param.TargetTriggerMm, triggerMm);
+  probeStale = true;
 }
 
 export function setBedPlane(z0: f64, slopeX: f64, slopeY: f64): void {
-  bedZ0 = z0;
-  bedSlopeX = slopeX;
-  bedSlopeY = slopeY;
+  storeParam(Param.PlaneZ0, z0);
+  storeParam(Param.PlaneSlopeX, slopeX);
+  storeParam(Param.PlaneSlopeY, slopeY);
+  probeStale = true;
 }
 
+/** True height of the bed surface under the nozzle with the carriages at machine (x, y), mm. */
 export function bedHeightAt(x: f64, y: f64): f64 {
-  return bedZ0 + bedSlopeX * x + bedSlopeY * y;
+  return surfaceAt(bedX(x, y), bedY(x, y));
+}
+
+/** Where the sensor is over the bed with the carriages at machine (x, y): 0 bed X, 1 bed Y. */
+export function sensorBed(x: f64, y: f64, axis: i32): f64 {
+  const bx = bedX(x, y) + param(Param.ProbeOffsetX);
+  const by = bedY(x, y) + param(Param.ProbeOffsetY);
+  return axis == 0 ? bx : by;
+}
+
+/** Nozzle height above the true surface under the sensor at which the sensor would switch with
+ * the carriages at machine (x, y): the trigger profile, without noise and hysteresis. */
+export function triggerHeightAtMachine(x: f64, y: f64): f64 {
+  return triggerHeightAt(sensorBed(x, y, 0), sensorBed(x, y, 1));
+}
+
+/** Sensing distance of the sensor at bed point (x, y), mm (for tests of the profile). */
+export function sensingDistanceAtBed(x: f64, y: f64): f64 {
+  return sensingDistanceAt(x, y);
+}
+
+/** Nozzle tip above the true surface under it, mm (debris on the nozzle makes it reach lower). */
+function clearanceNow(): f64 {
+  const mx = f64At(positionMm, 0), my = f64At(positionMm, 1);
+  return f64At(positionMm, 2) - param(Param.DebrisMm) - surfaceAt(bedX(mx, my), bedY(mx, my));
+}
+
+export function clearance(): f64 {
+  return clearanceNow();
+}
+
+/** Re-evaluates the sensor where the carriages stand (after setParam/setProbe mid-run). */
+export function settle(): void {
+  probeStale = true;
+}
+
+function afterMove(timeNs: f64, c: f64): void {
+  const mx = f64At(positionMm, 0), my = f64At(positionMm, 1), mz = f64At(positionMm, 2);
+  truth.noteClearance(c, mx, my, mz, timeNs);
+  updateProbe(mz, sensorBed(mx, my, 0), sensorBed(mx, my, 1), timeNs);
+  probeStale = false;
 }
 
 export function setEnabled(mask: i32): void {
@@ -185,9 +300,13 @@ function move(axis: i32, delta: i32, timeNs: f64): void {
   }
   setI32(netSteps, axis, i32At(netSteps, axis) + delta);
   setF64(positionMm, axis, next);
+  nowNs = timeNs;
   if (axis < 3) {
-    const z = f64At(positionMm, 2);
-    if (z < bedHeightAt(f64At(positionMm, 0), f64At(positionMm, 1)) - CRASH_TOLERANCE_MM) violate(Violation.BedCrash, axis, timeNs);
+    const c = clearanceNow();
+    if (c < -CRASH_TOLERANCE_MM) violate(Violation.BedCrash, axis, timeNs);
+    afterMove(timeNs, c);
+  } else if (delta > 0) {
+    truth.noteExtrusion(clearanceNow(), f64At(positionMm, 0), f64At(positionMm, 1));
   }
 }
 
@@ -200,9 +319,12 @@ export function inputs(): i32 {
   let v = 0;
   if (f64At(positionMm, 0) <= f64At(endstopMm, 0) + SWITCH_EPSILON) v |= 1;
   if (f64At(positionMm, 1) <= f64At(endstopMm, 1) + SWITCH_EPSILON) v |= 2;
-  const px = f64At(positionMm, 0) + probeOffsetX;
-  const py = f64At(positionMm, 1) + probeOffsetY;
-  if (f64At(positionMm, 2) - bedHeightAt(px, py) <= probeTriggerMm + SWITCH_EPSILON) v |= 4;
+  if (probeStale) {
+    const mx = f64At(positionMm, 0), my = f64At(positionMm, 1);
+    updateProbe(f64At(positionMm, 2), sensorBed(mx, my, 0), sensorBed(mx, my, 1), nowNs);
+    probeStale = false;
+  }
+  if (probeTriggered()) v |= 4;
   return v;
 }
 
@@ -274,4 +396,101 @@ export function adcMillivolts(channel: i32): f64 {
 export function adcCounts(channel: i32): i32 {
   const counts = <i32>Math.floor((adcMillivolts(channel) * 1024) / REFERENCE_MV);
   return counts > 1023 ? 1023 : counts;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The truth report as one flat list of numbers (the simavr harness writes it into --report as
+// "model"; tools/sim/truth.ts names the fields). Each entry below is the index where a field or
+// a block of fields starts.
+
+export const enum TruthField {
+  XAxisDeg = 0,
+  YAxisDeg = 1,
+  /** |YAxisDeg - XAxisDeg|, the skew Prusa's calibration classifies. */
+  SkewDeg = 2,
+  BedShiftX = 3,
+  BedShiftY = 4,
+  MinClearance = 5,
+  MinClearanceX = 6,
+  MinClearanceY = 7,
+  Contacts = 8,
+  ProbeTriggers = 9,
+  ProbeSlipped = 10,
+  LooseScrew = 11,
+  BedTemperatureC = 12,
+  SensorTemperatureC = 13,
+  DriftMm = 14,
+  LayerSamples = 15,
+  LayerMean = 16,
+  LayerStdDev = 17,
+  LayerRms = 18,
+  LayerMin = 19,
+  LayerMax = 20,
+  LayerCommanded = 21,
+  /** 9 targets (x columns inner, front row first), 4 each: the nozzle's machine X/Y with the
+   * sensor's axis over the target's centre, the target centre's own machine X/Y. */
+  Targets = 22,
+  /** 8 contacts, 4 each: machine X, Y, Z, time ns. */
+  ContactLog = 58,
+  /** 5 x 5 first-layer map over the printable area (front row first), mean gap, NaN = none. */
+  LayerMap = 90,
+  /** 11 x 11 true bed heights under the nozzle at machine X/Y spread evenly over the printable area. */
+  HeightGrid = 115,
+  Count = 236,
+}
+
+export const HEIGHT_GRID_N: i32 = 11;
+
+export function truthLength(): i32 {
+  return TruthField.Count;
+}
+
+export function truthValue(i: i32): f64 {
+  if (i >= TruthField.HeightGrid && i < TruthField.Count) {
+    const k = i - TruthField.HeightGrid;
+    const c = k % HEIGHT_GRID_N, r = k / HEIGHT_GRID_N;
+    const x0 = param(Param.PrintableX0), x1 = param(Param.PrintableX1);
+    const y0 = param(Param.PrintableY0), y1 = param(Param.PrintableY1);
+    const mx = x0 + ((x1 - x0) * <f64>c) / <f64>(HEIGHT_GRID_N - 1);
+    const my = y0 + ((y1 - y0) * <f64>r) / <f64>(HEIGHT_GRID_N - 1);
+    return bedHeightAt(mx, my);
+  }
+  if (i >= TruthField.LayerMap) return truth.layerCell(i - TruthField.LayerMap);
+  if (i >= TruthField.ContactLog) {
+    const k = i - TruthField.ContactLog;
+    return truth.contactValue(k / 4, k % 4);
+  }
+  if (i >= TruthField.Targets) {
+    const k = i - TruthField.Targets;
+    const t = k / 4, f = k % 4;
+    const tx = param(Param.TargetX0 + (t % 3)), ty = param(Param.TargetY0 + t / 3);
+    if (f >= 2) return f == 2 ? machineX(tx, ty) : machineY(tx, ty);
+    const nx = tx - param(Param.ProbeOffsetX), ny = ty - param(Param.ProbeOffsetY);
+    return f == 0 ? machineX(nx, ny) : machineY(nx, ny);
+  }
+  switch (i) {
+    case TruthField.XAxisDeg: return param(Param.XAxisDeg);
+    case TruthField.YAxisDeg: return param(Param.YAxisDeg);
+    case TruthField.SkewDeg: return Math.abs(param(Param.YAxisDeg) - param(Param.XAxisDeg));
+    case TruthField.BedShiftX: return param(Param.BedShiftX);
+    case TruthField.BedShiftY: return param(Param.BedShiftY);
+    case TruthField.MinClearance: return truth.minimumClearance();
+    case TruthField.MinClearanceX: return truth.minimumClearanceAt(0);
+    case TruthField.MinClearanceY: return truth.minimumClearanceAt(1);
+    case TruthField.Contacts: return <f64>truth.contactCount();
+    case TruthField.ProbeTriggers: return <f64>probeTriggers();
+    case TruthField.ProbeSlipped: return probeSlipped() ? 1 : 0;
+    case TruthField.LooseScrew: return looseScrewIsActive() ? param(Param.LooseScrew) : -1;
+    case TruthField.BedTemperatureC: return bedTemperature();
+    case TruthField.SensorTemperatureC: return sensorTemperature();
+    case TruthField.DriftMm: return driftMm();
+    case TruthField.LayerSamples: return <f64>truth.layerCount();
+    case TruthField.LayerMean: return truth.layerMean();
+    case TruthField.LayerStdDev: return truth.layerStdDev();
+    case TruthField.LayerRms: return truth.layerRmsError();
+    case TruthField.LayerMin: return truth.layerMinimum();
+    case TruthField.LayerMax: return truth.layerMaximum();
+    case TruthField.LayerCommanded: return param(Param.FirstLayerMm);
+  }
+  return 0;
 }
