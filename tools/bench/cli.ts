@@ -9,6 +9,7 @@ import { buildSimulator } from "../sim/build.ts";
 import { runSim } from "../sim/run.ts";
 import { formatSize } from "../build/avr.ts";
 import { buildBenchImages, measureMove, maxSustainedRate, range, sameSteps, CASES, writeJson, F_CPU } from "./stepping.ts";
+import { loadBoard } from "../build/board.ts";
 
 /** Markers written to GPIOR0 (hal/avr/hal_inline.h, gcode/executor.ts, motion/planner.ts). */
 const MARK = { boot: "1", instantiated: "2", setupDone: "3", planStart: "18", planEnd: "19" };
@@ -79,6 +80,20 @@ async function main(): Promise<void> {
   const at40k = await measureMove(images.wasm, images.board, CASES.xyDiagonal(40000));
   const at40kBres = await measureMove(images.wasm, images.board, CASES.xyBresenham(40000));
 
+  // The step interrupt's worst case: the longest single call (a whole burst of events included)
+  // in whole runs, homing included. Interrupts do not nest, so this is how long the serial
+  // receiver can be held off; it holds two bytes, so the budget is two byte times at 115200 baud.
+  // First the MK2 itself (its 40 kHz ceiling, the image npm run build makes), each case at 40k.
+  const mk2 = loadBoard(DEFAULT_BOARD);
+  let worstMk2 = { cycles: 0, where: "" };
+  for (const [, what, move] of cases) {
+    const m = await measureMove(build.hex, mk2, move(40000));
+    if (m.worstCycles > worstMk2.cycles) worstMk2 = { cycles: m.worstCycles, where: what };
+  }
+  // Then the bench board, up to 100k steps/s: every run above.
+  const worstBench = Math.max(at40k.worstCycles, at40kBres.worstCycles, x.worstCycles, xy.worstCycles, xyBres.worstCycles);
+  const serialBudgetCycles = Math.floor((2 * 10 * F_CPU) / 115200);
+
   const results = {
     board: DEFAULT_BOARD,
     flashBytes: build.size.flashBytes,
@@ -97,6 +112,10 @@ async function main(): Promise<void> {
     maxStepRateXYBresenham: xyBres.rate,
     cpuPercentXY40k: round1(at40k.cpuPercent),
     cpuPercentXY40kBresenham: round1(at40kBres.cpuPercent),
+    isrWorstCycles: worstMk2.cycles,
+    isrWorstCase: worstMk2.where,
+    isrWorstCyclesBenchBoard: worstBench,
+    serialBudgetCycles,
   };
   writeJson(path.join(BUILD, "bench.json"), results);
 
@@ -113,6 +132,9 @@ async function main(): Promise<void> {
   log(`    X+Y at 45 degrees       ${String(xy.rate).padStart(8)}  (${xy.cpuPercent.toFixed(1)}% CPU${ceiling(xy.rate, xyRates)})  maxStepRateXY`);
   log(`    X+Y at 2:1 (Bresenham)  ${String(xyBres.rate).padStart(8)}  (${xyBres.cpuPercent.toFixed(1)}% CPU, X's rate${ceiling(xyBres.rate, xyBresRates)})`);
   log(`  X+Y at 40,000 steps/s each: ${at40k.cpuPercent.toFixed(1)}% CPU at 45 degrees, ${at40kBres.cpuPercent.toFixed(1)}% at 2:1 (X at 40k)`);
+  log(`  step interrupt, longest call (cycles; serial receiver's budget ${serialBudgetCycles} = two bytes at 115200 baud):`);
+  log(`    ${DEFAULT_BOARD} at 40k steps/s    ${String(worstMk2.cycles).padStart(8)}  (${((worstMk2.cycles / F_CPU) * 1e6).toFixed(1)} us, ${worstMk2.where}, homing included)  isrWorstCycles`);
+  log(`    bench board up to 100k   ${String(worstBench).padStart(8)}  (${((worstBench / F_CPU) * 1e6).toFixed(1)} us)  isrWorstCyclesBenchBoard`);
   log(`  written to build/bench.json`);
 }
 

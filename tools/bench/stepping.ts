@@ -58,6 +58,8 @@ export interface MoveMeasure {
   /** Steps per second of each axis that moved, in the window. */
   rates: number[];
   steps: StepEvent[];
+  /** The longest single step interrupt of the whole run (homing included), cycles. */
+  worstCycles: number;
 }
 
 /** Runs `move` after homing and a pause; measures the middle 60% of the move. */
@@ -82,7 +84,8 @@ export async function measureMove(hex: string, board: Board, move: string): Prom
     const n = moveSteps.filter((s) => s.axis === axis && s.cycle >= w0 && s.cycle < w1).length;
     if (n > 0) rates.push((n * F_CPU) / (w1 - w0));
   }
-  return { calls: calls.length, cyclesPerCall: cycles / calls.length, cpuPercent: (100 * cycles) / (w1 - w0), rates, steps: moveSteps };
+  const worstCycles = r.isr!.reduce((m, c) => Math.max(m, c.cycles), 0);
+  return { calls: calls.length, cyclesPerCall: cycles / calls.length, cpuPercent: (100 * cycles) / (w1 - w0), rates, steps: moveSteps, worstCycles };
 }
 
 /** G-code of the bench cases, at `rate` steps/s of the busiest axis (board: 100 steps/mm X/Y). */
@@ -117,12 +120,18 @@ export function sameSteps(a: StepEvent[], b: StepEvent[]): boolean {
  * the CPU and the busiest axis stepping at the commanded rate (within 2%). Every rate is tried:
  * the cost is not monotonic, as events are grouped per interrupt at higher rates.
  */
-export async function maxSustainedRate(hex: string, board: Board, moveOf: (rate: number) => string, rates: number[]): Promise<{ rate: number; cpuPercent: number }> {
-  let best = { rate: 0, cpuPercent: 0 };
+export async function maxSustainedRate(
+  hex: string,
+  board: Board,
+  moveOf: (rate: number) => string,
+  rates: number[],
+): Promise<{ rate: number; cpuPercent: number; worstCycles: number }> {
+  let best = { rate: 0, cpuPercent: 0, worstCycles: 0 };
   for (const rate of rates) {
     const m = await measureMove(hex, board, moveOf(rate));
+    best.worstCycles = Math.max(best.worstCycles, m.worstCycles);
     const achieved = Math.max(...m.rates); // the busiest axis; the others follow by Bresenham
-    if (m.cpuPercent <= 50 && achieved >= rate * 0.98 && rate > best.rate) best = { rate, cpuPercent: m.cpuPercent };
+    if (m.cpuPercent <= 50 && achieved >= rate * 0.98 && rate > best.rate) best = { ...best, rate, cpuPercent: m.cpuPercent };
   }
   return best;
 }

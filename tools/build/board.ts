@@ -399,6 +399,9 @@ function pinExpr(g: PortBits, w: string): string {
 /**
  * The step interrupt's pin writes: raise and lower step bits, set direction bits, each as one
  * masked read-modify-write per port (one port on the MiniRambo: the word goes to it unchanged).
+ * Main-line code that writes other pins of these ports must do so atomically (SBI/CBI, which
+ * avr-gcc emits for one constant bit of ports A..G, or with interrupts off), or the interrupt's
+ * write could be undone.
  */
 function stepperPinLines(board: Board): string[] {
   const bits = stepperBits(board);
