@@ -229,6 +229,13 @@ test("a slipping sensor switches lower once it slid, and a loose screw lets its 
   assert.ok(Math.abs(third - (0.4 - 0.5)) < 0.0005, `after slipping it switched at ${third}`);
   assert.equal(readTruth(rig.m).probe.slipped, true);
 
+  // Or after a time: the rig spends 14 us per step, so 0.05 s pass within the first probe.
+  const timed = await ModelRig.create({ probe: { slip: { mm: 0.5, afterSeconds: 0.05 } } });
+  assert.equal(readTruth(timed.m).probe.slipped, false);
+  const t1 = triggerAt(timed, 137, 105)!;
+  assert.ok(timed.timeNs > 0.05e9, "the slip time has passed");
+  assert.ok(Math.abs(t1 - (0.4 - 0.5)) < 0.0005, `switched at ${t1}`);
+
   const screw = await ModelRig.create({ bed: { looseScrew: { screw: 1, dropMm: 0.3, afterProbes: 1 } } });
   const [sx, sy] = screw.board.bed.screwsMm[1];
   assert.equal(screw.m.bedHeightAt(sx, sy), 0, "tight until the first probe");
