@@ -200,6 +200,13 @@ test("a warm sensor switches lower by the MK3 drift table, a hot bed warps by th
   const z = triggerAt(warm, 137, 105)!;
   // Table: 0.12 mm at 50 C against 35 C; -0.052 mm at 22 C (first slope, 0.004 mm/C).
   assert.ok(Math.abs(z - (0.4 - (0.12 + 0.052))) < 0.0005, `warm sensor switched at ${z}`);
+  // Left alone, the sensor warms towards 0.4 of the bed's excess over room temperature.
+  const warming = await ModelRig.create({ bed: { temperatureC: 110 }, probe: { followsBed: { timeConstantS: 1 } } });
+  warming.moveTo(X, 150); // 50 mm at 4000 steps/mm, 14 us a step: 2.8 s
+  const elapsedS = warming.timeNs / 1e9;
+  const expectedC = 22 + 0.4 * (110 - 22) * (1 - Math.exp(-elapsedS));
+  const t = readTruth(warming.m).probe;
+  assert.ok(Math.abs(t.temperatureC - expectedC) < 0.01, `sensor at ${t.temperatureC} C after ${elapsedS} s, expected ${expectedC}`);
   const hot = await ModelRig.create(scenario("hot-bed"));
   // Front-left node of the table (-0.029 mm) lands on the printable area's front-left corner.
   assert.ok(Math.abs(hot.m.bedHeightAt(0, 0) - -0.029) < 1e-9);
@@ -228,6 +235,13 @@ test("a slipping sensor switches lower once it slid, and a loose screw lets its 
   assert.ok(Math.abs(first - 0.4) < 0.0005 && Math.abs(second - 0.4) < 0.0005);
   assert.ok(Math.abs(third - (0.4 - 0.5)) < 0.0005, `after slipping it switched at ${third}`);
   assert.equal(readTruth(rig.m).probe.slipped, true);
+
+  // Or after a time: the rig spends 14 us per step, so 0.05 s pass within the first probe.
+  const timed = await ModelRig.create({ probe: { slip: { mm: 0.5, afterSeconds: 0.05 } } });
+  assert.equal(readTruth(timed.m).probe.slipped, false);
+  const t1 = triggerAt(timed, 137, 105)!;
+  assert.ok(timed.timeNs > 0.05e9, "the slip time has passed");
+  assert.ok(Math.abs(t1 - (0.4 - 0.5)) < 0.0005, `switched at ${t1}`);
 
   const screw = await ModelRig.create({ bed: { looseScrew: { screw: 1, dropMm: 0.3, afterProbes: 1 } } });
   const [sx, sy] = screw.board.bed.screwsMm[1];

@@ -10,7 +10,8 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { Scenario } from "../../tools/sim/config.ts";
-import type { TruthReport } from "../../tools/sim/truth.ts";
+import { readTruth, type TruthReport } from "../../tools/sim/truth.ts";
+import { HostPrinter } from "../../hal/host/hal.ts";
 
 const DIR = path.join("tests", "scenarios");
 const FILES = fs.readdirSync(DIR).filter((f) => f.endsWith(".json")).sort();
@@ -86,4 +87,18 @@ test("in simavr too, G28 with a weak sensor homes Z over a target without the no
   assert.equal(t.contacts, 0);
   assert.ok(t.minClearanceMm > 0.1, `closest ${t.minClearanceMm} mm`);
   assert.equal(r.report.violations.bedCrash.count, 0);
+});
+
+test("simavr and the host runner drive the same model: the same G28 gives the same truth", async () => {
+  const file = path.join(DIR, "location-bias.json");
+  const r = await simCli(file, "G28\nG1 X60 Y150 Z0.3 F3000\nM400\n");
+  const p = await HostPrinter.boot({ scenario: JSON.parse(fs.readFileSync(file, "utf8")) as Scenario });
+  p.command("G28\nG1 X60 Y150 Z0.3 F3000\nM400");
+  const host = readTruth(p.model);
+  const sim = r.report.truth;
+  assert.equal(sim.probe.triggers, host.probe.triggers);
+  assert.equal(sim.contacts, host.contacts);
+  assert.ok(Math.abs(sim.minClearanceMm - host.minClearanceMm) < 1e-9, `${sim.minClearanceMm} vs ${host.minClearanceMm}`);
+  assert.deepEqual(sim.minClearanceAtMm, host.minClearanceAtMm);
+  assert.deepEqual(sim.targets, host.targets);
 });

@@ -53,6 +53,9 @@ export interface Scenario {
     driftScale?: number;
     fault?: "cable-broken" | "shorted";
     slip?: { mm: number; afterProbes?: number; afterSeconds?: number };
+    /** The sensor's temperature moves towards ambient + share * (bed - ambient) with this time
+     * constant (timeConstantS 0: it keeps temperatureC). */
+    followsBed?: { share?: number; timeConstantS?: number };
     /** Location bias: the sensor sees the bed this much higher than it is (mm) at each point. */
     bias?: GridSpec;
   };

@@ -796,7 +796,7 @@ static void write_report(const char *reason, int code) {
   for (int i = 0, n = (int)Z_printerZ_truthLength(&model); i < n; i++) {
     double v = Z_printerZ_truthValue(&model, i);
     if (v != v) fprintf(f, "%snull", i ? "," : "");
-    else fprintf(f, "%s%.9g", i ? "," : "", v);
+    else fprintf(f, "%s%.15g", i ? "," : "", v);
   }
   fprintf(f, "],\n");
   fprintf(f, "  \"inputs\": %u,\n  \"markers\": {", (unsigned)(inputs_now == 0xff ? 0 : inputs_now));

@@ -63,6 +63,12 @@ export const PROBE_DEFAULTS = {
   driftScale: 1,
   sensitivity: 1,
   seed: 1,
+  /** The sensor's temperature follows the bed under it: a PINDA parked over a 110 C bed read
+   * 58 C (prusa3d/Prusa-Firmware#1156, no enclosure), 0.4 of the bed's excess over room
+   * temperature; Prusa's MK2 preheats it 120 s before leveling (reference-prusa.md section 1),
+   * taken here as two time constants of 60 s. Both estimates; the hotend's share is unknown (0). */
+  bedShare: 0.4,
+  timeConstantS: 60,
 };
 
 /** Temperature at which the scenario's trigger heights hold (the sensor at room temperature), C. */
@@ -115,7 +121,8 @@ const KNOWN_KEYS: Record<string, string[]> = {
   geometry: ["xAxisDeg", "yAxisDeg", "shiftXMm", "shiftYMm"],
   bed: ["z0", "slopeX", "slopeY", "warp", "thermalWarp", "temperatureC", "looseScrew"],
   "bed.looseScrew": ["screw", "dropMm", "radiusMm", "afterProbes"],
-  probe: ["triggerMm", "mountMm", "meanderRatio", "footprintRadiusMm", "screwBumpMm", "sensitivity", "noiseMm", "hysteresisMm", "seed", "temperatureC", "driftScale", "fault", "slip", "bias"],
+  probe: ["triggerMm", "mountMm", "meanderRatio", "footprintRadiusMm", "screwBumpMm", "sensitivity", "noiseMm", "hysteresisMm", "seed", "temperatureC", "driftScale", "fault", "slip", "bias", "followsBed"],
+  "probe.followsBed": ["share", "timeConstantS"],
   "probe.slip": ["mm", "afterProbes", "afterSeconds"],
   nozzle: ["debrisMm"],
   firstLayer: ["commandedMm"],
@@ -139,6 +146,7 @@ export function checkScenarioKeys(scenario: Scenario): void {
   check(scenario.bed?.thermalWarp, "grid", "bed.thermalWarp");
   check(scenario.probe, "probe", "probe");
   check(scenario.probe?.slip, "probe.slip", "probe.slip");
+  check(scenario.probe?.followsBed, "probe.followsBed", "probe.followsBed");
   check(scenario.probe?.bias, "grid", "probe.bias");
   check(scenario.nozzle, "nozzle", "nozzle");
   check(scenario.firstLayer, "firstLayer", "firstLayer");
@@ -203,6 +211,9 @@ export function modelParams(board: Board, scenario: Scenario = {}): ParamList {
   set("DriftScale", sp.driftScale ?? PROBE_DEFAULTS.driftScale);
   set("DriftReferenceC", AMBIENT_C);
   set("SensorTemperatureC", sp.temperatureC ?? AMBIENT_C);
+  set("AmbientC", AMBIENT_C);
+  set("SensorBedShare", sp.followsBed?.share ?? PROBE_DEFAULTS.bedShare);
+  set("SensorTimeConstantS", sp.followsBed?.timeConstantS ?? PROBE_DEFAULTS.timeConstantS);
   const fault = scenario.deadProbe ? "cable-broken" : sp.fault;
   if (fault && fault !== "cable-broken" && fault !== "shorted") throw new Error(`scenario: probe.fault "${fault}" is not cable-broken or shorted`);
   set("ProbeFault", fault === "cable-broken" ? 1 : fault === "shorted" ? 2 : 0);

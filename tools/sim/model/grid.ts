@@ -3,7 +3,7 @@
 // every node; Klipper's bed_mesh offers the same kind of spline). Outside the grid the edge value
 // holds: a real bed does not keep bending past its last measured row.
 
-import { Param, param, GridId, GRID_STRIDE } from "./params";
+import { Param, param, GridId } from "./params";
 
 export const GRID_MAX_NODES: i32 = 256; // 16 x 16
 const nodes = memory.data(GridId.Count * GRID_MAX_NODES * 8);
@@ -59,4 +59,3 @@ export function gridAt(grid: i32, x: f64, y: f64): f64 {
   return catmullRom(a, b, d, e, tv);
 }
 
-export { GRID_STRIDE };

@@ -68,6 +68,11 @@ export const enum Param {
   PindaAdcChannel = 68,
   PindaR25 = 69,
   PindaBeta = 72,
+  // The sensor's temperature follows the bed under it: towards ambient + share * (bed - ambient),
+  // with a first-order time constant (0: it stays at SensorTemperatureC).
+  SensorBedShare = 73,
+  SensorTimeConstantS = 74,
+  AmbientC = 75,
   // The nozzle and the first layer (truth.ts).
   DebrisMm = 70,
   FirstLayerMm = 71,

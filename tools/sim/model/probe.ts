@@ -25,13 +25,14 @@
 
 import { Param, param, BedKind, ProbeFault, GridId } from "./params";
 import { gridAt } from "./grid";
-import { surfaceAt, surfaceProbeCount } from "./surface";
+import { surfaceAt, surfaceProbeCount, bedTemperature } from "./surface";
 
 let triggered: bool = false;
 let noiseMm: f64 = 0;
 let probes: i32 = 0;
 let slipped: bool = false;
 let sensorTemperatureC: f64 = 22;
+let sensorClockNs: f64 = 0;
 let rng: u32 = 1;
 let spareGaussian: f64 = 0;
 let haveSpare: bool = false;
@@ -41,6 +42,7 @@ export function resetProbe(): void {
   probes = 0;
   slipped = false;
   sensorTemperatureC = param(Param.SensorTemperatureC);
+  sensorClockNs = 0;
   updateDrift();
   // Spread the seed's bits (a murmur3 finaliser): xorshift started from a small number gives
   // small numbers for its first draws.
@@ -185,8 +187,23 @@ export function triggerHeightAt(x: f64, y: f64): f64 {
   return sensingDistanceAt(x, y) - mountNow() + gridAt(GridId.Bias, x, y);
 }
 
+/** The sensor warms towards its share of the bed's excess over ambient (first order), between the
+ * last update and timeNs; exact for a bed that held its temperature meanwhile. */
+function warmSensor(timeNs: f64): void {
+  const tau = param(Param.SensorTimeConstantS);
+  const dt = (timeNs - sensorClockNs) * 1e-9;
+  sensorClockNs = timeNs;
+  if (tau <= 0 || dt <= 0) return;
+  const ambient = param(Param.AmbientC);
+  const target = ambient + param(Param.SensorBedShare) * (bedTemperature() - ambient);
+  if (Math.abs(target - sensorTemperatureC) < 1e-6) return;
+  sensorTemperatureC = target + (sensorTemperatureC - target) * Math.exp(-dt / tau);
+  updateDrift();
+}
+
 /** Updates the switch for the nozzle at height z with the sensor over bed (x, y), at timeNs. */
 export function updateProbe(z: f64, x: f64, y: f64, timeNs: f64): void {
+  warmSensor(timeNs);
   const fault = <i32>param(Param.ProbeFault);
   if (fault == ProbeFault.CableBroken) {
     triggered = false;
