@@ -4,6 +4,8 @@ import * as receiver from "../../assembly/serial/receiver";
 import { Emergency } from "../../assembly/serial/receiver";
 import * as queue from "../../assembly/gcode/queue";
 import { stepsAfterEvents } from "../../assembly/motion/motion";
+import { serviceEmergencies } from "../../assembly/system/emergency";
+import { beginWait, waitBroken } from "../../assembly/system/wait";
 import { sendText } from "./helpers";
 
 function drain(): void {
@@ -66,6 +68,18 @@ describe("emergency watch", () => {
     sendText("M112\n");
     receiver.poll();
     expect<i32>(<i32>receiver.takeEmergency()).toBe(<i32>Emergency.Stop);
+  });
+});
+
+describe("M108", () => {
+  it("breaks the current wait on the idle pass after its line arrives, before the queue reaches it", () => {
+    beginWait();
+    sendText("G1 X1\nG1 X2\nG1 X3\nG1 X4\nG1 X5\nM108\n");
+    receiver.poll();
+    expect<bool>(waitBroken()).toBe(false);
+    serviceEmergencies();
+    expect<bool>(waitBroken()).toBe(true);
+    drain();
   });
 });
 
