@@ -92,6 +92,12 @@ function parseNumber(i: u32): f32 {
   }
   numberEnd = i;
   numberOk = any;
+  // An exponent ("1e1", "2.5E-3") is not G-code: Marlin's strtod would read X1e1 as 10, a parser
+  // that stops at the 'e' as X1 plus E1 (an extrusion nobody asked for). Refused instead.
+  if (i + 1 < textLength && upper(at(i)) == 69) {
+    const next = at(i + 1);
+    if (isDigit(next) || next == 43 || next == 45) numberOk = false;
+  }
   const v = <f32>mantissa / load<f32>(POW10 + (scale << 2));
   return negative ? -v : v;
 }

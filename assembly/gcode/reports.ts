@@ -1,6 +1,7 @@
 // Identification and messages: M115, M117, M118, M113, M862.x.
 
 import * as parser from "./parser";
+import { Letter } from "./letters";
 import * as out from "../serial/out";
 import { rom } from "../rom";
 import { BoardKey, boardText, boardF32 } from "../board";
@@ -90,8 +91,8 @@ export function m118(): void {
 
 /** M113 [S<seconds>]: interval of the "busy" keepalive; 0 turns it off. */
 export function m113(): void {
-  if (parser.hasValue(83)) {
-    const s = parser.value(83);
+  if (parser.hasValue(Letter.S)) {
+    const s = parser.value(Letter.S);
     if (!(s >= 0 && s <= 60)) {
       out.line(rom("Error:M113 S must be 0 to 60 seconds; nothing changed"));
       return;
@@ -114,19 +115,19 @@ export function m862(): bool {
   const sub = parser.subcode;
   if (sub != 1 && sub != 3) return false;
   let i = argText();
-  const query = i < parser.textLength && (at(i) & 0xdf) == 81; // 'Q'
-  const given = i < parser.textLength && (at(i) & 0xdf) == 80; // 'P'
+  const query = i < parser.textLength && (at(i) & 0xdf) == Letter.Q;
+  const given = i < parser.textLength && (at(i) & 0xdf) == Letter.P;
   if (sub == 1) {
     const diameter = boardF32(BoardKey.NozzleDiameter);
     if (query) {
       out.fixed(diameter, 2);
       out.newline();
     } else if (given) {
-      if (!parser.parseParams() || !parser.hasValue(80)) {
+      if (!parser.parseParams() || !parser.hasValue(Letter.P)) {
         out.line(rom("Error:M862.1 needs P<diameter in mm> or Q"));
         return true;
       }
-      const wanted = parser.value(80);
+      const wanted = parser.value(Letter.P);
       if (Mathf.abs(wanted - diameter) > <f32>0.005) {
         out.text(rom("echo:Warning: this G-code was sliced for a "));
         out.fixed(wanted, 2);

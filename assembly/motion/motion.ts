@@ -338,7 +338,12 @@ export function setLogicalPosition(axis: i32, value: f32): void {
  */
 export function abortMotion(): void {
   stepper.requestStop();
-  while (!stepper.stoppedForRequest()) watchdogReset();
+  // One segment at most (2.5 ms at printing speeds, 33 ms for one step at the slowest rate). An
+  // interrupt that never stops is a broken board: after a second the watchdog resets it.
+  const since = millis();
+  while (!stepper.stoppedForRequest()) {
+    if (millis() - since < 1000) watchdogReset();
+  }
   let finished = stepper.takeFinishedBlocks();
   while (finished > 0) {
     const done = planner.blockAt(0);

@@ -8,8 +8,8 @@
 // in order (gcode/queue.ts). A line with nothing but blanks and comments gets no reply at all,
 // exactly as hosts and the simulator count.
 //
-// Every poll() first moves all the bytes the HAL holds into this module's own ring (RING bytes,
-// Marlin's RX_BUFFER_SIZE), watching each for the emergency commands M112, M410 and M108, which
+// Every poll() first moves all the bytes the HAL holds into this module's own ring (RING bytes),
+// watching each for the emergency commands M112, M410 and M108, which
 // are acted on as soon as their line ends (takeEmergency()), however full the command queue is;
 // then lines are assembled from the ring while the queue has room. When the ring is full, bytes
 // are dropped and remembered (where, and how many lines they ended), so each line they damaged
@@ -18,8 +18,12 @@ import { serialRead } from "../hal";
 import * as queue from "../gcode/queue";
 import { Entry, LINE_MAX } from "../gcode/queue";
 
-/** Bytes received and not yet assembled into lines. */
-const RING: u32 = 128;
+/**
+ * Bytes received and not yet assembled into lines: as many as the HAL's ring holds (256), so a
+ * host streaming ahead of its "ok"s has the room it had before this ring drained the HAL's on
+ * every pass. A power of two: the wrapping u32 counters below index it with `%`.
+ */
+const RING: u32 = 256;
 const ring = memory.data(RING);
 /** Bytes stored and taken so far (wrapping counters: their difference is the fill). */
 let written: u32 = 0;

@@ -1,13 +1,16 @@
-// Work that must go on whatever the firmware waits for: taking in received bytes (no lines are
-// assembled), feeding the stepper, the watchdog.
-// Safe to call from anywhere, including while output waits for the serial port: it prints nothing.
+// What must go on while output waits for room in the transmit ring (serial/out.ts): received
+// bytes taken in (no line is assembled: the emergency watch keeps seeing M112), the step
+// interrupt's segments kept coming from the blocks already planned, the watchdog. It prints
+// nothing and imports nothing that prints: tests/tools/imports.test.ts fails if it ever does
+// (serial/out imports this module, so such an import would be a cycle). Retiring finished
+// blocks and the rest of the main loop's work are system/idle.ts's.
 
 import { watchdogReset } from "../hal";
-import { service } from "../motion/motion";
+import { prepare } from "../motion/stepper";
 import { receive } from "../serial/receiver";
 
 export function background(): void {
   receive();
-  service();
+  prepare();
   watchdogReset();
 }

@@ -13,13 +13,18 @@ import { breakWait } from "./wait";
 import { rom } from "../rom";
 import { marker } from "../hal";
 
-/** Simulator timestamp (GPIOR0 write) when M112 has switched the drivers off. */
+/** Simulator timestamp (GPIOR0 write) when M112 has stopped the stepping and switched the drivers off. */
 export const MARK_EMERGENCY_STOP: u32 = 24;
+/** Simulator timestamp when M410 (acted on as its line arrived) has stopped the stepping. */
+export const MARK_QUICK_STOP: u32 = 25;
 
 export function serviceEmergencies(): void {
   const e = takeEmergency();
   if (e == Emergency.Stop) emergencyStop();
-  else if (e == Emergency.QuickStop) abortMotion();
+  else if (e == Emergency.QuickStop) {
+    abortMotion();
+    marker(MARK_QUICK_STOP);
+  }
   else if (e == Emergency.BreakWait) breakWait();
   if (takeShutdownRequest()) {
     abortMotion();
@@ -27,11 +32,15 @@ export function serviceEmergencies(): void {
   }
 }
 
-/** M112: the drivers first (the carriages stop at once), then the queues, then the fault. */
+/**
+ * M112: the stepping first (it ends with the segment the interrupt is in, 2.5 ms at printing
+ * speeds), then the drivers (switched off while pulses still came, a driver would ignore them,
+ * but the simulated printer counts them as a fault of the firmware), then the fault.
+ */
 export function emergencyStop(): void {
   if (faultNeedsReset()) return; // already halted (a second M112, or the queued copy of the line)
+  abortMotion();
   driversOff();
   marker(MARK_EMERGENCY_STOP);
-  abortMotion();
   raiseFault(rom("Emergency stop (M112): steppers off, printer halted"), rom("EMERGENCY STOP"), true);
 }

@@ -1,9 +1,11 @@
-// What blocking code calls while it waits: keep receiving lines (they queue up, nothing runs),
-// act on emergency commands and faults at once (system/emergency.ts), keep motion fed, tell the host we are busy, keep the display up to date, keep reading the
-// thermistors. The main loop calls it on every pass too.
+// The main loop's work, and what blocking code calls while it waits: keep receiving lines (they
+// queue up, nothing runs), act on emergency commands and faults at once (system/emergency.ts),
+// retire finished moves and keep the stepper fed (motion.service), tell the host we are busy,
+// keep the display up to date, keep reading the thermistors.
 
 import { poll } from "../serial/receiver";
-import { background } from "./background";
+import { watchdogReset } from "../hal";
+import { service } from "../motion/motion";
 import { serviceEmergencies } from "./emergency";
 import * as keepalive from "./keepalive";
 import * as display from "../ui/display";
@@ -12,7 +14,8 @@ import * as sensors from "../temperature/sensors";
 export function idle(): void {
   poll();
   serviceEmergencies();
-  background();
+  service();
+  watchdogReset();
   keepalive.check();
   display.refresh();
   sensors.poll();

@@ -213,6 +213,20 @@ describe("parseParams", () => {
     expect<i32>(parser.badAt).toBe(6);
   });
 
+  it("refuses a number with an exponent (G1 X1e1) instead of reading it as X1 and E1", () => {
+    expect<bool>(parse("G1 X1e1")).toBe(false);
+    expect<i32>(parser.badAt).toBe(3);
+    expect<bool>(parse("G1 X1E1")).toBe(false);
+    expect<bool>(parse("G1 Y2.5e-3 F100")).toBe(false);
+    expect<bool>(parse("G1 Z1.e+2")).toBe(false);
+    // An E flag or an E parameter after a blank is still read.
+    expect<bool>(parse("G1 X1 E1")).toBe(true);
+    expect<bool>(parser.hasValue(X) && parser.hasValue(E)).toBe(true);
+    expect<bool>(parse("G28 XE")).toBe(true);
+    expect<bool>(parse("G1 X1E")).toBe(true);
+    expect<bool>(parser.has(E) && !parser.hasValue(E)).toBe(true);
+  });
+
   it("clears badAt on the next line", () => {
     expect<bool>(parse("G1 X-")).toBe(false);
     expect<bool>(parse("G1 X1")).toBe(true);

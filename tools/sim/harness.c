@@ -214,6 +214,7 @@ static int last_marker = -1;
 #define PROFILE_EVERY 64
 static FILE *trace;
 static FILE *isr_trace; /* --trace-isr: "start-cycle cycles" per step interrupt */
+static FILE *input_trace; /* --trace-input: the cycle at which each line end reached the UART */
 static int realtime;
 static volatile sig_atomic_t stop_requested;
 static double wall0; /* --realtime: wall-clock time of simulated cycle 0 */
@@ -483,6 +484,7 @@ static avr_cycle_count_t send_next_byte(avr_t *a, avr_cycle_count_t when, void *
     bytes_in++;
     track_sent_byte(c);
     avr_raise_irq(uart_in_irq, c);
+    if (input_trace && c == '\n') fprintf(input_trace, "%llu\n", (unsigned long long)a->cycle);
   }
   return when + byte_cycles;
 }
@@ -821,7 +823,7 @@ static void on_signal(int sig) { stop_requested = 1; }
 static void usage(void) {
   fprintf(stderr,
           "usage: plumbsim --hex FILE --config FILE [--config FILE...] [--eeprom FILE] [--pty PATH]\n"
-          "                [--realtime] [--report FILE] [--trace-steps FILE] [--trace-isr FILE] [--timeout SECONDS]\n"
+          "                [--realtime] [--report FILE] [--trace-steps FILE] [--trace-isr FILE] [--trace-input FILE] [--timeout SECONDS]\n"
           "                [--max-seconds SECONDS] [--settle-ms MS] [--keep-running] [--dump-sram START:LEN]\n"
           "                [--profile FILE] [--profile-marker ID] [--pace-by-ok] [--reset-hold-ms MS]\n");
   exit(1);
@@ -869,6 +871,10 @@ int main(int argc, char **argv) {
     else if (!strcmp(a, "--trace-steps") && v) {
       trace = fopen(v, "w");
       if (!trace) die("cannot write %s", v);
+      i++;
+    } else if (!strcmp(a, "--trace-input") && v) {
+      input_trace = fopen(v, "w");
+      if (!input_trace) die("cannot write %s", v);
       i++;
     } else if (!strcmp(a, "--trace-isr") && v) {
       isr_trace = fopen(v, "w");
@@ -1069,6 +1075,7 @@ int main(int argc, char **argv) {
   if (eeprom_file) eeprom_save();
   if (trace) fclose(trace);
   if (isr_trace) fclose(isr_trace);
+  if (input_trace) fclose(input_trace);
   write_report(reason, code);
   warn_violations();
   if (profile) {

@@ -28,6 +28,8 @@ export interface SimOptions {
   /** Hard limit of simulated seconds. */
   maxSeconds?: number;
   traceSteps?: boolean;
+  /** Record the simulated cycle at which each '\n' sent reached the firmware's UART. */
+  traceInput?: boolean;
   /** Record every step interrupt: when it started and how many cycles it took. */
   traceIsr?: boolean;
   extraArgs?: string[];
@@ -80,6 +82,8 @@ export interface SimResult {
   report: SimReport;
   steps?: StepEvent[];
   isr?: IsrCall[];
+  /** With traceInput: the cycle of each line end delivered, in order. */
+  lineEnds?: number[];
 }
 
 export function runSim(opts: SimOptions = {}): Promise<SimResult> {
@@ -90,6 +94,7 @@ export function runSim(opts: SimOptions = {}): Promise<SimResult> {
   const reportFile = path.join(dir, "report.json");
   const traceFile = path.join(dir, "steps.txt");
   const isrFile = path.join(dir, "isr.txt");
+  const inputFile = path.join(dir, "input.txt");
   const hex = opts.hex ?? path.join(boardBuildDir(board), "firmware.hex");
   const args = ["--hex", hex, "--config", config, "--report", reportFile];
   if (opts.eeprom) args.push("--eeprom", opts.eeprom);
@@ -98,6 +103,7 @@ export function runSim(opts: SimOptions = {}): Promise<SimResult> {
   if (opts.paceByOk) args.push("--pace-by-ok");
   if (opts.traceSteps) args.push("--trace-steps", traceFile);
   if (opts.traceIsr) args.push("--trace-isr", isrFile);
+  if (opts.traceInput) args.push("--trace-input", inputFile);
   if (opts.extraArgs) args.push(...opts.extraArgs);
   return new Promise((resolve, reject) => {
     const child = spawn(SIM_BINARY, args, { stdio: ["pipe", "pipe", "pipe"] });
@@ -111,7 +117,8 @@ export function runSim(opts: SimOptions = {}): Promise<SimResult> {
         const report = addTruth(JSON.parse(fs.readFileSync(reportFile, "utf8")), opts.boardData ?? loadBoard(board)) as SimReport;
         const steps = opts.traceSteps ? parseTrace(fs.readFileSync(traceFile, "utf8")) : undefined;
         const isr = opts.traceIsr ? parseIsrTrace(fs.readFileSync(isrFile, "utf8")) : undefined;
-        resolve({ stdout: Buffer.concat(out).toString("latin1"), stderr: Buffer.concat(err).toString(), exitCode: code ?? -1, report, steps, isr });
+        const lineEnds = opts.traceInput ? fs.readFileSync(inputFile, "utf8").split("\n").filter(Boolean).map(Number) : undefined;
+        resolve({ stdout: Buffer.concat(out).toString("latin1"), stderr: Buffer.concat(err).toString(), exitCode: code ?? -1, report, steps, isr, lineEnds });
       } catch (e) {
         reject(new Error(`plumbsim exited ${code} without a report: ${Buffer.concat(err).toString()}`));
       } finally {

@@ -1,0 +1,31 @@
+// Stopping on the host HAL: M112 while a move runs, what the display and the serial link say after.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { HostPrinter } from "../../hal/host/hal.ts";
+
+const X = 0;
+
+test("M112 during a move stops the carriage, shows the reason on the display and refuses moves until reset", async () => {
+  const p = await HostPrinter.boot();
+  p.command("G28");
+  p.takeOutput();
+  p.send("G1 X200 F600\n");
+  p.runFor(2000);
+  const moving = p.axisSteps(X);
+  p.runFor(100);
+  assert.ok(p.axisSteps(X) > moving, "X is moving");
+  p.send("M112\n");
+  p.runFor(30);
+  const stopped = p.axisSteps(X);
+  p.runFor(1000);
+  assert.equal(p.axisSteps(X), stopped, "no step after the stop");
+  assert.ok(p.axisMm(X) < 200, `X stopped at ${p.axisMm(X)} mm, short of the move's end`);
+  const out = p.takeOutput();
+  assert.match(out, /Error:Emergency stop \(M112\): steppers off, printer halted\nError:Printer halted\. Reset the printer to continue\.\n/);
+  const rows = p.lcdRows();
+  assert.match(rows[2], /^Halted/);
+  assert.match(rows[3], /^EMERGENCY STOP/);
+  assert.match(p.command("G1 X10"), /^Error:Printer halted by a fault \(Emergency stop \(M112\)[^)]*\); not executed: "G1 X10"\. Reset the printer to continue\.\nok\n$/);
+  assert.match(p.command("M999"), /^Error:M999 cannot clear this fault/);
+  assert.match(p.command("M105"), /^ok T:/);
+});
