@@ -8,6 +8,7 @@ import * as reports from "./reports";
 import * as motionCommands from "./motionCommands";
 import * as settingsCommands from "./settingsCommands";
 import * as temperatureCommands from "./temperatureCommands";
+import * as printJobCommands from "./printJobCommands";
 
 const G: u32 = 71;
 const M: u32 = 77;
@@ -47,6 +48,10 @@ export function dispatch(text: usize, length: u32): void {
         return motionCommands.g1();
       case 4:
         return motionCommands.g4();
+      case 20:
+        return printJobCommands.g20();
+      case 21:
+        return printJobCommands.g21();
       case 28:
         return motionCommands.g28();
       case 90:
@@ -69,8 +74,34 @@ export function dispatch(text: usize, length: u32): void {
         return motionCommands.m83();
       case 92:
         return settingsCommands.m92();
+      case 73:
+        return printJobCommands.m73();
+      case 104:
+        return temperatureCommands.m104();
       case 105:
         return temperatureCommands.m105();
+      case 106:
+        return temperatureCommands.m106();
+      case 107:
+        return temperatureCommands.m107();
+      case 108:
+        return temperatureCommands.m108();
+      case 109:
+        return temperatureCommands.m109();
+      case 140:
+        return temperatureCommands.m140();
+      case 155:
+        return temperatureCommands.m155();
+      case 190:
+        return temperatureCommands.m190();
+      case 301:
+        return temperatureCommands.m301();
+      case 303:
+        return temperatureCommands.m303();
+      case 304:
+        return temperatureCommands.m304();
+      case 900:
+        return printJobCommands.m900();
       case 110:
         return; // the line number was taken when the line arrived (serial/receiver.ts)
       case 113:

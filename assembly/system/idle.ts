@@ -7,6 +7,8 @@ import { background } from "./background";
 import * as keepalive from "./keepalive";
 import * as display from "../ui/display";
 import * as sensors from "../temperature/sensors";
+import * as heaters from "../temperature/heaters";
+import { autoreport } from "../temperature/report";
 
 export function idle(): void {
   poll();
@@ -14,4 +16,6 @@ export function idle(): void {
   keepalive.check();
   display.refresh();
   sensors.poll();
+  heaters.manage();
+  autoreport();
 }

@@ -8,6 +8,7 @@ import { run } from "../build/exec.ts";
 import { ROOT, SIM_DIR, SIM_BINARY, MODEL_WASM } from "../build/paths.ts";
 
 const MODEL_SRC = path.join(ROOT, "tools", "sim", "model", "printer.ts");
+const THERMAL_SRC = path.join(ROOT, "tools", "sim", "model", "thermal.ts");
 const HARNESS_SRC = path.join(ROOT, "tools", "sim", "harness.c");
 export { SIM_BINARY, MODEL_WASM };
 const WASM_RT_DIR = "/usr/share/wabt/wasm2c";
@@ -20,7 +21,7 @@ function newerThan(out: string, inputs: string[]): boolean {
 
 export async function buildModelWasm(): Promise<string> {
   fs.mkdirSync(SIM_DIR, { recursive: true });
-  if (newerThan(MODEL_WASM, [MODEL_SRC])) return MODEL_WASM;
+  if (newerThan(MODEL_WASM, [MODEL_SRC, THERMAL_SRC])) return MODEL_WASM;
   const errors: string[] = [];
   const r = await asc.main(
     [MODEL_SRC, "--outFile", MODEL_WASM, "--runtime", "stub", "--use", "abort=", "-O2", "--noExportMemory", "--initialMemory", "1"],

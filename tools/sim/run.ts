@@ -29,6 +29,8 @@ export interface SimOptions {
   traceSteps?: boolean;
   /** Record every step interrupt: when it started and how many cycles it took. */
   traceIsr?: boolean;
+  /** Record the model's heat every 100 ms of simulated time (SimResult.thermal). */
+  traceThermal?: boolean;
   extraArgs?: string[];
 }
 
@@ -50,6 +52,26 @@ export interface SimReport {
   /** Data-space bytes asked for with --dump-sram. */
   sram: { start: number; bytes: number[] };
   markers: Record<string, { count: number; cycles: number[]; isrCycles: number[] }>;
+  /** The model's heat at the end (tools/sim/model/thermal.ts); outputs: hotend, bed, print fan, hotend fan. */
+  thermal: {
+    hotend: { celsius: number; sensorCelsius: number; maxSensorCelsius: number };
+    bed: { celsius: number; sensorCelsius: number; maxSensorCelsius: number };
+    outputOnSeconds: number[];
+    outputLevels: number[];
+    hotendFanOffWhileHotSeconds: number;
+    /** When each output last turned off, ns of simulated time (-1: never). */
+    lastOffNs: number[];
+  };
+}
+
+/** The model every 100 ms: true temperatures, what the thermistors' beads are at, output levels. */
+export interface SimThermalSample {
+  s: number;
+  hotend: number;
+  hotendSensor: number;
+  bed: number;
+  bedSensor: number;
+  outputs: number[];
 }
 
 export interface StepEvent {
@@ -70,6 +92,7 @@ export interface SimResult {
   report: SimReport;
   steps?: StepEvent[];
   isr?: IsrCall[];
+  thermal?: SimThermalSample[];
 }
 
 export function runSim(opts: SimOptions = {}): Promise<SimResult> {
@@ -80,6 +103,7 @@ export function runSim(opts: SimOptions = {}): Promise<SimResult> {
   const reportFile = path.join(dir, "report.json");
   const traceFile = path.join(dir, "steps.txt");
   const isrFile = path.join(dir, "isr.txt");
+  const thermalFile = path.join(dir, "thermal.txt");
   const hex = opts.hex ?? path.join(boardBuildDir(board), "firmware.hex");
   const args = ["--hex", hex, "--config", config, "--report", reportFile];
   if (opts.eeprom) args.push("--eeprom", opts.eeprom);
@@ -88,6 +112,7 @@ export function runSim(opts: SimOptions = {}): Promise<SimResult> {
   if (opts.paceByOk) args.push("--pace-by-ok");
   if (opts.traceSteps) args.push("--trace-steps", traceFile);
   if (opts.traceIsr) args.push("--trace-isr", isrFile);
+  if (opts.traceThermal) args.push("--trace-thermal", thermalFile);
   if (opts.extraArgs) args.push(...opts.extraArgs);
   return new Promise((resolve, reject) => {
     const child = spawn(SIM_BINARY, args, { stdio: ["pipe", "pipe", "pipe"] });
@@ -101,7 +126,8 @@ export function runSim(opts: SimOptions = {}): Promise<SimResult> {
         const report = JSON.parse(fs.readFileSync(reportFile, "utf8")) as SimReport;
         const steps = opts.traceSteps ? parseTrace(fs.readFileSync(traceFile, "utf8")) : undefined;
         const isr = opts.traceIsr ? parseIsrTrace(fs.readFileSync(isrFile, "utf8")) : undefined;
-        resolve({ stdout: Buffer.concat(out).toString("latin1"), stderr: Buffer.concat(err).toString(), exitCode: code ?? -1, report, steps, isr });
+        const thermal = opts.traceThermal ? parseThermalTrace(fs.readFileSync(thermalFile, "utf8")) : undefined;
+        resolve({ stdout: Buffer.concat(out).toString("latin1"), stderr: Buffer.concat(err).toString(), exitCode: code ?? -1, report, steps, isr, thermal });
       } catch (e) {
         reject(new Error(`plumbsim exited ${code} without a report: ${Buffer.concat(err).toString()}`));
       } finally {
@@ -111,6 +137,16 @@ export function runSim(opts: SimOptions = {}): Promise<SimResult> {
     child.stdin.on("error", () => {});
     child.stdin.end(opts.input ?? "");
   });
+}
+
+function parseThermalTrace(text: string): SimThermalSample[] {
+  return text
+    .split("\n")
+    .filter((l) => l)
+    .map((l) => {
+      const v = l.split(" ").map(Number);
+      return { s: v[0], hotend: v[1], hotendSensor: v[2], bed: v[3], bedSensor: v[4], outputs: v.slice(5, 9) };
+    });
 }
 
 function parseIsrTrace(text: string): IsrCall[] {

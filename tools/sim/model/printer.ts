@@ -8,6 +8,8 @@
 //
 // Axes: 0 X, 1 Y, 2 Z, 3 E.
 
+import { resetThermistors, thermalReset } from "./thermal";
+
 const AXES = 4;
 
 /** Violation kinds, reported by violations(kind). */
@@ -107,6 +109,7 @@ export function reset(): void {
   }
   enabledMask = 0;
   resetThermistors(4700);
+  thermalReset(22);
 }
 
 /** One axis' mechanics. endstop: position (mm) at or below which its min switch reads triggered. */
@@ -231,47 +234,5 @@ export function violationFirstAxis(kind: i32): i32 {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Thermistors: NTC on a pull-up to the 5 V ADC reference, beta model (no heating yet: the
-// temperatures are what the scenario says).
-
-const SENSORS = 8;
-const sensorChannel = memory.data(SENSORS * 4); // i32 ADC channel, -1 when unused
-const sensorR25 = memory.data(SENSORS * 8);
-const sensorBeta = memory.data(SENSORS * 8);
-const sensorCelsius = memory.data(SENSORS * 8);
-let pullupOhms: f64 = 4700;
-const REFERENCE_MV: f64 = 5000;
-const KELVIN: f64 = 273.15;
-
-export function resetThermistors(pullup: f64): void {
-  pullupOhms = pullup;
-  for (let i = 0; i < SENSORS; i++) setI32(sensorChannel, i, -1);
-}
-
-export function setThermistor(index: i32, channel: i32, r25: f64, beta: f64, celsius: f64): void {
-  setI32(sensorChannel, index, channel);
-  setF64(sensorR25, index, r25);
-  setF64(sensorBeta, index, beta);
-  setF64(sensorCelsius, index, celsius);
-}
-
-export function setTemperature(index: i32, celsius: f64): void {
-  setF64(sensorCelsius, index, celsius);
-}
-
-/** Voltage on an ADC channel, mV (the reference, as an open input pulled up, if nothing is there). */
-export function adcMillivolts(channel: i32): f64 {
-  for (let i = 0; i < SENSORS; i++) {
-    if (i32At(sensorChannel, i) != channel) continue;
-    const t = f64At(sensorCelsius, i) + KELVIN;
-    const r = f64At(sensorR25, i) * Math.exp(f64At(sensorBeta, i) * (1 / t - 1 / (25 + KELVIN)));
-    return (REFERENCE_MV * r) / (r + pullupOhms);
-  }
-  return REFERENCE_MV;
-}
-
-/** What a 10-bit conversion of that channel reads. */
-export function adcCounts(channel: i32): i32 {
-  const counts = <i32>Math.floor((adcMillivolts(channel) * 1024) / REFERENCE_MV);
-  return counts > 1023 ? 1023 : counts;
-}
+// Heat and thermistors: thermal.ts.
+export * from "./thermal";
