@@ -29,6 +29,7 @@ import * as heaters from "../temperature/heaters";
 import { Heater } from "../temperature/heaters";
 import * as autotune from "../temperature/autotune";
 import { replyWithTemperatures } from "./executor";
+import { PID_GAIN_MAX } from "../settings/store";
 import { printTemperatures, printReading, setAutoreportMs } from "../temperature/report";
 
 /** How long M105 waits for the first readings after boot (they take about 4 ms). */
@@ -183,7 +184,7 @@ function gains(h: Heater): void {
   if (parser.has(Letter.P)) p = parser.value(Letter.P);
   if (parser.has(Letter.I)) i = parser.value(Letter.I);
   if (parser.has(Letter.D)) d = parser.value(Letter.D);
-  if (!(p >= 0 && i >= 0 && d >= 0 && p < 10000 && i < 10000 && d < 100000)) {
+  if (!(p >= 0 && i >= 0 && d >= 0 && p <= PID_GAIN_MAX && i <= PID_GAIN_MAX && d <= PID_GAIN_MAX)) {
     out.line(rom("Error:PID values must be positive numbers; not changed"));
     return;
   }

@@ -21,13 +21,16 @@
 // direction, and it is bounded so that Ki * integral stays within 0..255.
 //
 // Defaults: hotend Kp 40.925, Ki 4.875, Kd 86.085 (Prusa MK2, E3D V6); bed Kp 126.13, Ki 4.30,
-// Kd 924.76 (Prusa MK2's DEFAULT_bed*). M301/M304 change them, M303 measures them.
+// Kd 924.76 (Prusa MK2's DEFAULT_bed*), kept in the settings record (settings/store.ts). M301/M304
+// change them, M303 measures them, M500 saves them.
 
 import { millis, outputDuty } from "../hal";
 import { faultActive } from "../system/fault";
 import * as sensors from "./sensors";
 import { Reading, Sensor } from "./sensors";
 import * as protection from "./protection";
+import * as settings from "../settings/store";
+import { S } from "../settings/store";
 
 export const enum Heater {
   Hotend = 0,
@@ -57,7 +60,6 @@ const duty = memory.data(<i32>Heater.Count * 4); // i32 0..255
 const integral = memory.data(<i32>Heater.Count * 4); // f32 C*s
 const dTerm = memory.data(<i32>Heater.Count * 4); // f32 C/s, filtered, of the measurement
 const lastC = memory.data(<i32>Heater.Count * 4); // f32 C
-const gains = memory.data(<i32>Heater.Count * 12); // f32 Kp, Ki, Kd per heater
 
 let lastRound: u32 = 0;
 let heatersOn = false;
@@ -77,30 +79,32 @@ function setF32(base: usize, i: i32, v: f32): void {
 }
 
 export function initHeaters(): void {
-  setGains(Heater.Hotend, 40.925, 4.875, 86.085);
-  setGains(Heater.Bed, 126.13, 4.3, 924.76);
   for (let h = 0; h < <i32>Heater.Count; h++) {
     setF32(target, h, 0);
     store<i32>(duty + (<usize>h << 2), 0);
   }
 }
 
+// The gains live in the settings block (M500 saves them, M501/M502 reload them).
+function gainsField(h: Heater): u32 {
+  return h == Heater.Hotend ? <u32>S.HotendPid : <u32>S.BedPid;
+}
+
 export function setGains(h: Heater, kp: f32, ki: f32, kd: f32): void {
-  const at = gains + <usize>h * 12;
-  store<f32>(at, kp);
-  store<f32>(at + 4, ki);
-  store<f32>(at + 8, kd);
+  settings.setAxisF32(gainsField(h), 0, kp);
+  settings.setAxisF32(gainsField(h), 1, ki);
+  settings.setAxisF32(gainsField(h), 2, kd);
   setF32(integral, <i32>h, 0);
 }
 
 export function kp(h: Heater): f32 {
-  return load<f32>(gains + <usize>h * 12);
+  return settings.axisF32(gainsField(h), 0);
 }
 export function ki(h: Heater): f32 {
-  return load<f32>(gains + <usize>h * 12 + 4);
+  return settings.axisF32(gainsField(h), 1);
 }
 export function kd(h: Heater): f32 {
-  return load<f32>(gains + <usize>h * 12 + 8);
+  return settings.axisF32(gainsField(h), 2);
 }
 
 export function targetOf(h: Heater): f32 {

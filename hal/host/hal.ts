@@ -89,6 +89,9 @@ interface ModelExports {
   sensorCelsiusOf(heater: number): number;
   maxSensorCelsius(heater: number): number;
   hotendFanOffWhileHotSeconds(): number;
+  outputLastOffNs(index: number): number;
+  firstExtrusionTimeNs(): number;
+  firstExtrusionCelsius(heater: number): number;
   adcCounts(channel: number): number;
   countsAt(index: number, celsius: number): number;
   thermistorOhms(index: number, celsius: number): number;

@@ -260,3 +260,16 @@ test("M303 E0 S215 C5 finds PID values, and with them the hotend holds within 0.
   assert.ok(low >= 214.5 && high <= 215.5, `hold ${low.toFixed(2)}..${high.toFixed(2)} C`);
   t.diagnostic(`autotune: Kp ${kp} Ki ${ki} Kd ${kd}; hold ${low.toFixed(2)}..${high.toFixed(2)} C`);
 });
+
+test("M500 saves the PID values with the settings: they survive a reset, M503 lists them, M502 restores Prusa's", async () => {
+  const p = await printer();
+  p.command("M301 P30 I2.5 D90\nM304 P100 I3 D800\nM500");
+  const q = await HostPrinter.boot({ eeprom: p.eeprom });
+  assert.match(q.command("M301"), /^echo: p:30/m);
+  assert.match(q.command("M304"), /^echo: bed p:100/m);
+  const listed = q.command("M503");
+  assert.match(listed, /^echo: {2}M301 P30(\.00?)? I2\.5(0)? D90(\.00?)?$/m);
+  assert.match(listed, /^echo: {2}M304 P100(\.00?)? I3(\.00?)? D800(\.00?)?$/m);
+  q.command("M502");
+  assert.match(q.command("M301"), /^echo: p:40\.93 i:4\.88 d:86\.09$/m);
+});

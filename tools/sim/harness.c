@@ -810,12 +810,13 @@ static void write_report(const char *reason, int code) {
   fprintf(f, "\"bed\": {\"celsius\": %.3f, \"sensorCelsius\": %.3f, \"maxSensorCelsius\": %.3f}, ", Z_printerZ_heaterCelsius(&model, 1),
           Z_printerZ_sensorCelsiusOf(&model, 1), Z_printerZ_maxSensorCelsius(&model, 1));
   fprintf(f, "\"outputOnSeconds\": [%.3f, %.3f, %.3f, %.3f], \"outputLevels\": [%.0f, %.0f, %.0f, %.0f], \"hotendFanOffWhileHotSeconds\": %.3f, "
-          "\"lastOffNs\": [%.0f, %.0f, %.0f, %.0f]},\n",
+          "\"lastOffNs\": [%.0f, %.0f, %.0f, %.0f], \"firstExtrusion\": {\"ns\": %.0f, \"hotendCelsius\": %.3f, \"bedCelsius\": %.3f}},\n",
           Z_printerZ_outputOnSeconds(&model, 0), Z_printerZ_outputOnSeconds(&model, 1), Z_printerZ_outputOnSeconds(&model, 2),
           Z_printerZ_outputOnSeconds(&model, 3), Z_printerZ_outputLevelOf(&model, 0), Z_printerZ_outputLevelOf(&model, 1),
           Z_printerZ_outputLevelOf(&model, 2), Z_printerZ_outputLevelOf(&model, 3), Z_printerZ_hotendFanOffWhileHotSeconds(&model),
           Z_printerZ_outputLastOffNs(&model, 0), Z_printerZ_outputLastOffNs(&model, 1), Z_printerZ_outputLastOffNs(&model, 2),
-          Z_printerZ_outputLastOffNs(&model, 3));
+          Z_printerZ_outputLastOffNs(&model, 3), Z_printerZ_firstExtrusionTimeNs(&model), Z_printerZ_firstExtrusionCelsius(&model, 0),
+          Z_printerZ_firstExtrusionCelsius(&model, 1));
   fprintf(f, "  \"inputs\": %u,\n  \"markers\": {", (unsigned)(inputs_now == 0xff ? 0 : inputs_now));
   int first = 1;
   for (int id = 0; id < MAX_MARKER_IDS; id++) {

@@ -61,6 +61,8 @@ export interface SimReport {
     hotendFanOffWhileHotSeconds: number;
     /** When each output last turned off, ns of simulated time (-1: never). */
     lastOffNs: number[];
+    /** The first forward E step and the thermistors' temperatures then (ns -1: none). */
+    firstExtrusion: { ns: number; hotendCelsius: number; bedCelsius: number };
   };
 }
 

@@ -8,7 +8,7 @@
 //
 // Axes: 0 X, 1 Y, 2 Z, 3 E.
 
-import { resetThermistors, thermalReset } from "./thermal";
+import { noteExtrusion, resetThermistors, thermalReset } from "./thermal";
 
 const AXES = 4;
 
@@ -188,6 +188,7 @@ function move(axis: i32, delta: i32, timeNs: f64): void {
   }
   setI32(netSteps, axis, i32At(netSteps, axis) + delta);
   setF64(positionMm, axis, next);
+  if (axis == 3 && delta > 0) noteExtrusion(timeNs);
   if (axis < 3) {
     const z = f64At(positionMm, 2);
     if (z < bedHeightAt(f64At(positionMm, 0), f64At(positionMm, 1)) - CRASH_TOLERANCE_MM) violate(Violation.BedCrash, axis, timeNs);
