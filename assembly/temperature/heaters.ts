@@ -24,7 +24,7 @@
 // Kd 924.76 (Prusa MK2's DEFAULT_bed*), kept in the settings record (settings/store.ts). M301/M304
 // change them, M303 measures them, M500 saves them.
 
-import { millis, outputDuty } from "../hal";
+import { marker, millis, outputDuty } from "../hal";
 import { faultActive } from "../system/fault";
 import * as sensors from "./sensors";
 import { Reading, Sensor } from "./sensors";
@@ -46,6 +46,9 @@ export const enum Output {
 }
 
 export const CONTROL_PERIOD_S: f32 = 0.25;
+/** Simulator timestamps around each control step (tools/bench/heaters.ts). */
+export const MARK_HEATERS_START: u32 = 40;
+export const MARK_HEATERS_END: u32 = 41;
 export const DUTY_MAX: i32 = 255;
 const FUNCTIONAL_RANGE_C: f32 = 10;
 const D_FILTER: f32 = 0.92;
@@ -156,6 +159,7 @@ export function manage(): void {
   const round = sensors.rounds;
   if (round == lastRound) return;
   lastRound = round;
+  marker(MARK_HEATERS_START);
   if (!faultActive()) {
     for (let h = 0; h < <i32>Heater.Count; h++) protection.check(<Heater>h, f32At(target, h), millis());
   }
@@ -180,6 +184,7 @@ export function manage(): void {
     outputDuty(<u32>Output.HotendFan, fan ? <u32>DUTY_MAX : 0);
   }
   controlRounds++;
+  marker(MARK_HEATERS_END);
 }
 
 /** Every heater off, every target 0, the print fan off (the heatsink fan stays as manage() says). */

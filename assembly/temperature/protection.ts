@@ -9,9 +9,9 @@
 // While a target is set:
 // - Heating watch: when a target is set more than 6 C above the temperature (the increase plus
 //   Marlin's TEMP_HYSTERESIS 3, plus 1), the temperature must rise 2 C within 20 s (hotend) or
-//   60 s (bed), and again in each such period until it is near the target; else "Heating
-//   failed" (Marlin 2's WATCH_TEMP_PERIOD/INCREASE 20 s/2 C, WATCH_BED_TEMP_PERIOD/INCREASE
-//   60 s/2 C). This catches a disconnected cartridge, a thermistor out of its block while
+//   60 s (bed) from the next reading, and again in each such period until it is near the target;
+//   else "Heating failed" (Marlin 2's WATCH_TEMP_PERIOD/INCREASE 20 s/2 C,
+//   WATCH_BED_TEMP_PERIOD/INCREASE 60 s/2 C). This catches a disconnected cartridge, a thermistor out of its block while
 //   heating up, a supply too weak to reach the target.
 // - Runaway while holding: once the temperature has reached the target, it may fall more than
 //   4 C (hotend) or 2 C (bed) below it for at most 40 s (hotend) or 20 s (bed); else "Thermal
@@ -50,6 +50,8 @@ const enum Runaway {
 }
 
 // Per heater.
+/** A target was set: arm the watch at the next reading (a target may come before the first). */
+const watchPending = memory.data(<i32>Heater.Count);
 const watchArmed = memory.data(<i32>Heater.Count);
 const watchTarget = memory.data(<i32>Heater.Count * 4); // f32 C the reading must reach
 const watchDeadline = memory.data(<i32>Heater.Count * 4); // u32 ms
@@ -73,7 +75,10 @@ function armWatch(h: Heater, celsius: f32, now: u32, targetC: f32): void {
 
 /** A new target (M104/M109/M140/M190/M303, or 0 when a fault turns everything off). */
 export function targetChanged(h: Heater, targetC: f32, celsius: f32, now: u32): void {
-  armWatch(h, celsius, now, targetC);
+  // Armed from the next reading, not from `celsius`: right after reset no reading exists yet (the
+  // temperature would be 0 C and the watch would ask for 2 C, which the room already gives).
+  store<u8>(watchPending + <usize>h, targetC > 0 ? 1 : 0);
+  store<u8>(watchArmed + <usize>h, 0);
   store<u8>(runawayState + <usize>h, targetC > 0 ? <u8>Runaway.FirstHeating : <u8>Runaway.Inactive);
 }
 
@@ -98,6 +103,10 @@ export function check(h: Heater, targetC: f32, now: u32): void {
   }
   if (targetC <= 0 || faultActive()) return;
 
+  if (load<u8>(watchPending + i)) {
+    store<u8>(watchPending + i, 0);
+    armWatch(h, c, now, targetC);
+  }
   if (load<u8>(watchArmed + i) && <i32>(now - load<u32>(watchDeadline + (i << 2))) >= 0) {
     if (c < load<f32>(watchTarget + (i << 2))) {
       if (hotend) raiseFault(rom("Heating failed, system stopped! Heater_ID: 0"), rom("Heating failed"), false);

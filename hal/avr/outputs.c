@@ -44,7 +44,12 @@ void outputs_init(void) {
     sum[i] = (uint8_t)s;                        \
   } while (0)
 
+/* Simulator timestamps around the interrupt's body (tools/bench/heaters.ts); one OUT each. */
+#define MARKER_OUTPUTS_START 42
+#define MARKER_OUTPUTS_END 43
+
 ISR(TIMER2_COMPA_vect) {
+  hal_marker(MARKER_OUTPUTS_START);
   for (uint8_t h = 0; h < HEATERS; h++) {
     if (since_set[h] < HEATER_REFRESH_MS) since_set[h]++;
     else duty[h] = 0;
@@ -53,6 +58,7 @@ ISR(TIMER2_COMPA_vect) {
   MODULATE(1, BOARD_PIN_HEATER_BED);
   MODULATE(2, BOARD_PIN_FAN_PRINT);
   MODULATE(3, BOARD_PIN_FAN_HOTEND);
+  hal_marker(MARKER_OUTPUTS_END);
 }
 
 void hal_outputDuty(u32 output, u32 value) {

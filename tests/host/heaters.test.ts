@@ -161,8 +161,9 @@ function assertAllOff(p: HostPrinter): void {
   assert.equal(p.thermal().outputs[0], 0);
 }
 
-test("a disconnected heater cartridge is caught by the heating watch within its 20 s", async (t) => {
-  const p = await printer({ faults: { hotendHeaterDisconnected: 0 } });
+test("a disconnected heater cartridge is caught by the heating watch within its 20 s, even with M109 sent before the first reading", async (t) => {
+  // No M105 first: M109 arrives about 1 ms after reset, before the first round of readings (3.4 ms).
+  const p = await HostPrinter.boot({ scenario: { faults: { hotendHeaterDisconnected: 0 } } });
   const start = p.nowNs;
   const reply = p.command("M109 S215", 2 * MINUTE);
   const afterS = (p.nowNs - start) / 1e9;
@@ -272,4 +273,17 @@ test("M500 saves the PID values with the settings: they survive a reset, M503 li
   assert.match(listed, /^echo: {2}M304 P100(\.00?)? I3(\.00?)? D800(\.00?)?$/m);
   q.command("M502");
   assert.match(q.command("M301"), /^echo: p:40\.93 i:4\.88 d:86\.09$/m);
+});
+
+test("the status screen shows the heaters' targets while either is set, and M73's progress and time left", async () => {
+  const p = await printer();
+  p.command("M104 S215\nM140 S60");
+  p.runFor(600);
+  assert.match(p.lcdRows()[0], /^H +\d+\/215C {2}B +\d+\/ 60C$/);
+  p.command("M73 P45 R12");
+  p.runFor(600);
+  assert.equal(p.lcdRows()[2], " 45% 12m left FR100%");
+  p.command("M104 S0\nM140 S0");
+  p.runFor(600);
+  assert.match(p.lcdRows()[0], /^Hotend +\d+C Bed +\d+C$/);
 });

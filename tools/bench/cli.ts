@@ -8,6 +8,7 @@ import { compileFirmwareModule, buildBoardImage } from "../build/firmware.ts";
 import { buildSimulator } from "../sim/build.ts";
 import { runSim } from "../sim/run.ts";
 import { formatSize } from "../build/avr.ts";
+import { benchHeaters } from "./heaters.ts";
 import { buildBenchImages, measureMove, maxSustainedRate, range, sameSteps, CASES, writeJson, F_CPU } from "./stepping.ts";
 
 /** Markers written to GPIOR0 (hal/avr/hal_inline.h, gcode/executor.ts, motion/planner.ts). */
@@ -79,6 +80,8 @@ async function main(): Promise<void> {
   const at40k = await measureMove(images.wasm, images.board, CASES.xyDiagonal(40000));
   const at40kBres = await measureMove(images.wasm, images.board, CASES.xyBresenham(40000));
 
+  const heaterLines: string[] = [];
+  const heaters = await benchHeaters((s) => heaterLines.push(s));
   const results = {
     board: DEFAULT_BOARD,
     flashBytes: build.size.flashBytes,
@@ -97,6 +100,7 @@ async function main(): Promise<void> {
     maxStepRateXYBresenham: xyBres.rate,
     cpuPercentXY40k: round1(at40k.cpuPercent),
     cpuPercentXY40kBresenham: round1(at40kBres.cpuPercent),
+    ...heaters,
   };
   writeJson(path.join(BUILD, "bench.json"), results);
 
@@ -113,6 +117,7 @@ async function main(): Promise<void> {
   log(`    X+Y at 45 degrees       ${String(xy.rate).padStart(8)}  (${xy.cpuPercent.toFixed(1)}% CPU${ceiling(xy.rate, xyRates)})  maxStepRateXY`);
   log(`    X+Y at 2:1 (Bresenham)  ${String(xyBres.rate).padStart(8)}  (${xyBres.cpuPercent.toFixed(1)}% CPU, X's rate${ceiling(xyBres.rate, xyBresRates)})`);
   log(`  X+Y at 40,000 steps/s each: ${at40k.cpuPercent.toFixed(1)}% CPU at 45 degrees, ${at40kBres.cpuPercent.toFixed(1)}% at 2:1 (X at 40k)`);
+  for (const l of heaterLines) log(l);
   log(`  written to build/bench.json`);
 }
 

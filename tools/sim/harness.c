@@ -505,7 +505,9 @@ static avr_cycle_count_t send_next_byte(avr_t *a, avr_cycle_count_t when, void *
 
 static void on_marker(struct avr_t *a, avr_io_addr_t addr, uint8_t v, void *param) {
   a->data[addr] = v;
-  last_marker = v;
+  /* 42/43 bracket the heater interrupt (hal/avr/outputs.c): they interrupt a profiled window
+     (--profile-marker) without ending it. */
+  if (v != 42 && v != 43) last_marker = v;
   if (!markers[v]) {
     markers[v] = calloc(1, sizeof *markers[v]);
     if (!markers[v]) die("out of memory");
