@@ -60,6 +60,13 @@
 /** The started conversion's result, 0-1023, or -1 while it is still converting (or none was started). */
 @external("hal", "adcResult") export declare function adcResult(): i32;
 
+// Heaters and fans (hal/avr/outputs.c): the module computes the duty, the HAL switches the pins.
+/**
+ * Output 0 hotend heater, 1 bed heater, 2 print fan, 3 hotend (heatsink) fan: on for duty/255 of
+ * the time (0 is off at once). A heater's duty falls to 0 by itself when not set again within 1 s.
+ */
+@external("hal", "outputDuty") export declare function outputDuty(output: u32, duty: u32): void;
+
 // Math the firmware would otherwise get from AssemblyScript's f64 library.
 /** Natural logarithm, single precision (avr-libc's logf). */
 @external("hal", "logf") export declare function logf(x: f32): f32;

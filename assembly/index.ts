@@ -22,6 +22,7 @@ import { blocksAddress } from "./motion/planner";
 import { initMotion } from "./motion/motion";
 import { idle } from "./system/idle";
 import { runNext } from "./gcode/executor";
+import { initHeaters } from "./temperature/heaters";
 
 export function setup(): void {
   initAxes();
@@ -31,6 +32,7 @@ export function setup(): void {
   const r = settings.loadFromEeprom();
   if (r != LoadResult.Ok) reportLoadFailure(r, true);
   initMotion();
+  initHeaters();
 }
 
 export function loop(): void {

@@ -46,6 +46,7 @@ void hal_lcdWrite(u32 isData, u32 byte);
 void hal_adcStart(u32 channel);
 u32 hal_adcResult(void);
 static inline f32 hal_logf(f32 x);
+void hal_outputDuty(u32 output, u32 duty);
 /* END HAL IMPORTS */
 
 /* The runtime's side: a wasm trap (out-of-bounds access, division by zero, unreachable...). */

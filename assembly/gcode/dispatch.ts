@@ -12,6 +12,7 @@ import * as reports from "./reports";
 import * as motionCommands from "./motionCommands";
 import * as settingsCommands from "./settingsCommands";
 import * as temperatureCommands from "./temperatureCommands";
+import * as printJobCommands from "./printJobCommands";
 import { Letter } from "./letters";
 import { faultActive, faultNeedsReset, faultReason, clearFault } from "../system/fault";
 import { emergencyStop } from "../system/emergency";
@@ -81,6 +82,10 @@ function run(text: usize, length: u32): void {
         return motionCommands.g1();
       case 4:
         return motionCommands.g4();
+      case 20:
+        return printJobCommands.g20();
+      case 21:
+        return printJobCommands.g21();
       case 28:
         return motionCommands.g28();
       case 90:
@@ -103,6 +108,10 @@ function run(text: usize, length: u32): void {
         return motionCommands.m83();
       case 92:
         return settingsCommands.m92();
+      case 73:
+        return printJobCommands.m73();
+      case 104:
+        return temperatureCommands.m104();
       case 105:
         if (temperatureCommands.m105()) reply = Reply.OkWithTemperatures;
         return;
@@ -114,6 +123,26 @@ function run(text: usize, length: u32): void {
         return abortMotion();
       case 999:
         return m999();
+      case 106:
+        return temperatureCommands.m106();
+      case 107:
+        return temperatureCommands.m107();
+      case 109:
+        return temperatureCommands.m109();
+      case 140:
+        return temperatureCommands.m140();
+      case 155:
+        return temperatureCommands.m155();
+      case 190:
+        return temperatureCommands.m190();
+      case 301:
+        return temperatureCommands.m301();
+      case 303:
+        return temperatureCommands.m303();
+      case 304:
+        return temperatureCommands.m304();
+      case 900:
+        return printJobCommands.m900();
       case 113:
         return reports.m113();
       case 114:
@@ -167,6 +196,15 @@ function allowedWhileHalted(letter: u32, code: i32): bool {
   if (letter != Letter.M) return false;
   switch (code) {
     case 18: // drivers off
+    case 73: // progress
+    case 104: // targets: the heater commands themselves refuse anything but 0 while halted
+    case 140:
+    case 106: // fans
+    case 107:
+    case 155:
+    case 301:
+    case 304:
+    case 900:
     case 82:
     case 83:
     case 84:

@@ -29,7 +29,7 @@ export function m115(): void {
   out.line(rom(" KINEMATICS:Cartesian EXTRUDER_COUNT:1"));
   capability(rom("Cap:SERIAL_XON_XOFF:0"));
   capability(rom("Cap:EEPROM:1"));
-  capability(rom("Cap:AUTOREPORT_TEMP:0"));
+  capability(rom("Cap:AUTOREPORT_TEMP:1"));
   capability(rom("Cap:AUTOREPORT_POS:0"));
   capability(rom("Cap:PROGRESS:0"));
   capability(rom("Cap:PRINT_JOB:0"));

@@ -206,4 +206,18 @@ export function m503(): void {
   out.newline();
   out.line(rom("echo:; Z-probe offset (mm):"));
   axisLine(rom("M851"), S.ProbeOffset, 3, 2);
+  out.line(rom("echo:; PID settings: hotend (M301), bed (M304)"));
+  pidLine(rom("echo:  M301"), S.HotendPid);
+  pidLine(rom("echo:  M304"), S.BedPid);
+}
+
+function pidLine(command: RomText, field: u32): void {
+  out.text(command);
+  out.text(rom(" P"));
+  out.fixed(settings.axisF32(field, 0), 2);
+  out.text(rom(" I"));
+  out.fixed(settings.axisF32(field, 1), 2);
+  out.text(rom(" D"));
+  out.fixed(settings.axisF32(field, 2), 2);
+  out.newline();
 }

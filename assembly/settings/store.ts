@@ -15,7 +15,7 @@ import { eepromRead, eepromWrite, eepromSize, watchdogReset } from "../hal";
 import { BoardKey, boardF32 } from "../board";
 import { crc16 } from "./crc";
 
-export const SETTINGS_VERSION: u32 = 1;
+export const SETTINGS_VERSION: u32 = 2;
 
 /** Byte offsets of the fields in the settings block. */
 export const enum S {
@@ -30,7 +30,9 @@ export const enum S {
   MinFeedrate = 68, // f32 mm/s, printing moves
   MinTravelFeedrate = 72, // f32 mm/s
   ProbeOffset = 76, // f32[3] X Y Z, mm from the nozzle
-  Size = 88,
+  HotendPid = 88, // f32[3] Kp, Ki (per s), Kd (s): M301 (version 2)
+  BedPid = 100, // f32[3]: M304 (version 2)
+  Size = 112,
 }
 
 const HEADER_BYTES: u32 = 10;
@@ -71,6 +73,13 @@ export function loadDefaults(): void {
   setF32(S.MinFeedrate, 0);
   setF32(S.MinTravelFeedrate, 0);
   for (let a = 0; a < 3; a++) setAxisF32(S.ProbeOffset, a, boardF32(BoardKey.ProbeOffsetX + a));
+  // Prusa MK2's PID values (E3D V6 hotend; PIDTEMPBED): see temperature/heaters.ts.
+  setAxisF32(S.HotendPid, 0, 40.925);
+  setAxisF32(S.HotendPid, 1, 4.875);
+  setAxisF32(S.HotendPid, 2, 86.085);
+  setAxisF32(S.BedPid, 0, 126.13);
+  setAxisF32(S.BedPid, 1, 4.3);
+  setAxisF32(S.BedPid, 2, 924.76);
 }
 
 // Ranges a stored value must lie in; anything else marks the record as corrupted.
@@ -80,6 +89,8 @@ export const ACCEL_MAX: f32 = 100000;
 export const JUNCTION_DEVIATION_MIN: f32 = 0.001;
 export const JUNCTION_DEVIATION_MAX: f32 = 1;
 export const PROBE_OFFSET_MAX: f32 = 100;
+/** PID gains: Kp, Ki, Kd each 0 to this (M301/M304 refuse more). */
+export const PID_GAIN_MAX: f32 = 100000;
 
 function inRange(v: f32, lo: f32, hi: f32): bool {
   return v >= lo && v <= hi; // false for NaN
@@ -102,6 +113,9 @@ export function validate(base: usize): u32 {
   if (!inRange(load<f32>(base + S.MinTravelFeedrate), 0, FEEDRATE_MAX)) return S.MinTravelFeedrate + 1;
   for (let a: u32 = 0; a < 3; a++) {
     if (!inRange(load<f32>(base + S.ProbeOffset + (a << 2)), -PROBE_OFFSET_MAX, PROBE_OFFSET_MAX)) return S.ProbeOffset + (a << 2) + 1;
+  }
+  for (let i: u32 = 0; i < 6; i++) {
+    if (!inRange(load<f32>(base + S.HotendPid + (i << 2)), 0, PID_GAIN_MAX)) return S.HotendPid + (i << 2) + 1;
   }
   return 0;
 }

@@ -10,6 +10,8 @@ import { serviceEmergencies } from "./emergency";
 import * as keepalive from "./keepalive";
 import * as display from "../ui/display";
 import * as sensors from "../temperature/sensors";
+import * as heaters from "../temperature/heaters";
+import { autoreport } from "../temperature/report";
 
 export function idle(): void {
   poll();
@@ -19,4 +21,6 @@ export function idle(): void {
   keepalive.check();
   display.refresh();
   sensors.poll();
+  heaters.manage();
+  autoreport();
 }

@@ -3,20 +3,22 @@
 //
 // Every READ_PERIOD_MS a round reads both sensors: SAMPLES conversions of one, back to back, then
 // the other (each 104 us, started and collected from the main loop through poll()). The mean of
-// the samples gives the thermistor's resistance, and the beta model its temperature:
+// the samples gives the thermistor's resistance, and the sensor's datasheet table
+// (thermistorTables.ts) its temperature:
 //
 //   counts / 1024 = R / (R + Rpullup)        R = Rpullup * counts / (1024 - counts)
-//   1 / T = 1 / T25 + ln(R / R25) / beta     (kelvin; T25 = 298.15 K)
 //
 // A mean above OPEN_COUNTS is an open circuit (a thermistor unplugged or a broken wire: the input
 // sits at the pull-up), below SHORT_COUNTS a short; the board's values say which temperatures
 // those are (for the MK2's sensors: below about -8 C, above about 400 C). The first time a sensor
 // goes bad the firmware says so on the serial port and the display, and again once it recovers.
-// A bad sensor's temperature is still the formula's (about -58 C open, 600 C shorted) but
-// readingOf() tells, and M105 and the display mark it.
+// A bad sensor's temperature is still the table's extrapolation but readingOf() tells, and M105
+// and the display mark it; the thermal protection (protection.ts) takes an open sensor for
+// MINTEMP and a shorted one for MAXTEMP, as Marlin does.
 
-import { adcResult, adcStart, logf, millis } from "../hal";
+import { adcResult, adcStart, millis } from "../hal";
 import { BoardKey, boardF32, boardI32 } from "../board";
+import { ohmsToCelsius } from "./thermistorTables";
 import * as out from "../serial/out";
 import { RomText, rom } from "../rom";
 import { setStatus } from "../ui/status";
@@ -39,8 +41,6 @@ export const READ_PERIOD_MS: u32 = 250;
 const SAMPLES: u32 = 16;
 const OPEN_COUNTS: f32 = 1016;
 const SHORT_COUNTS: f32 = 5;
-const KELVIN: f32 = 273.15;
-const INVERSE_T25: f32 = 1 / (25 + 273.15);
 
 const celsius = memory.data(<i32>Sensor.Count * 4);
 const reading = memory.data(<i32>Sensor.Count);
@@ -112,16 +112,13 @@ function finish(sensor: Sensor): void {
   if (state != before && (state != Reading.Ok || before != Reading.None)) reportChange(sensor, state);
 }
 
-/** The beta model, from a mean ADC reading (0-1024). */
+/** Degrees C from a mean ADC reading (0-1024), through the sensor's datasheet table. */
 export function countsToCelsius(sensor: Sensor, counts: f32): f32 {
-  const hotend = sensor == Sensor.Hotend;
-  const r25 = boardF32(hotend ? BoardKey.HotendThermistorR25 : BoardKey.BedThermistorR25);
-  const beta = boardF32(hotend ? BoardKey.HotendThermistorBeta : BoardKey.BedThermistorBeta);
   const pullup = boardF32(BoardKey.ThermistorPullup);
   if (counts > 1023.5) counts = 1023.5;
   if (counts < 0.5) counts = 0.5;
   const ohms = (pullup * counts) / (<f32>1024 - counts);
-  return <f32>1 / (INVERSE_T25 + logf(ohms / r25) / beta) - KELVIN;
+  return ohmsToCelsius(sensor == Sensor.Hotend, ohms);
 }
 
 export function sensorName(sensor: Sensor): RomText {

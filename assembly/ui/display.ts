@@ -35,6 +35,9 @@ import * as motion from "../motion/motion";
 import { Z, axisLetter } from "../motion/axes";
 import { Activity, activity } from "../system/state";
 import { faultActive } from "../system/fault";
+import * as heaters from "../temperature/heaters";
+import { Heater } from "../temperature/heaters";
+import * as printJob from "../gcode/printJobCommands";
 
 export const COLS: u32 = 20;
 export const ROWS: u32 = 4;
@@ -163,8 +166,18 @@ function render(): void {
   step = step == 5 ? 0 : step + 1;
 }
 
-/** "Hotend  22C Bed  22C": whole degrees, right-aligned in TEMPERATURE_FIELD columns. */
+/**
+ * "Hotend  22C Bed  22C": whole degrees, right-aligned in TEMPERATURE_FIELD columns; with a
+ * target set on either heater, reading and target: "H215/215C  B 60/ 60C".
+ */
 function renderTemperatures(): void {
+  if (heaters.targetOf(Heater.Hotend) > 0 || heaters.targetOf(Heater.Bed) > 0) {
+    renderWithTarget(Heater.Hotend);
+    lineText(rom("  B"), false);
+    renderWithTarget(Heater.Bed);
+    commit(0);
+    return;
+  }
   lineText(rom("Hotend"), false);
   renderTemperature(Sensor.Hotend);
   lineText(rom(" Bed"), false);
@@ -173,6 +186,18 @@ function renderTemperatures(): void {
 }
 
 const TEMPERATURE_FIELD: u32 = 4;
+
+function renderWithTarget(h: Heater): void {
+  if (h == Heater.Hotend) lineChar(72); // 'H'
+  const sensor = <Sensor>(<i32>h);
+  let n: u32 = 0;
+  if (sensors.readingOf(sensor) == Reading.Ok) n = formatFixedFit(scratch, sensors.temperature(sensor), 0, 3);
+  if (n > 0) lineRight(n, 3);
+  else lineText(sensors.readingOf(sensor) == Reading.None ? rom(" --") : rom("ERR"), false);
+  lineChar(47); // '/'
+  lineRight(formatFixedFit(scratch, heaters.targetOf(h), 0, 3), 3);
+  lineChar(67); // 'C'
+}
 
 function renderTemperature(sensor: Sensor): void {
   const state = sensors.readingOf(sensor);
@@ -215,7 +240,20 @@ function stateWord(): RomText {
 }
 
 function renderState(): void {
-  lineText(stateWord(), false);
+  if (printJob.progressPercent >= 0) {
+    // A print job's progress (M73 P, R): " 45% 12m left" (" 45% 123m" from 100 minutes on).
+    lineRight(formatUint(scratch, <u32>printJob.progressPercent), 3);
+    lineChar(37); // '%'
+    if (printJob.minutesLeft >= 0 && printJob.minutesLeft < 1000) {
+      lineChar(SPACE);
+      const n = formatUint(scratch, <u32>printJob.minutesLeft);
+      lineRight(n, n);
+      lineChar(109); // 'm'
+      if (printJob.minutesLeft < 100) lineText(rom(" left"), false);
+    }
+  } else {
+    lineText(stateWord(), false);
+  }
   // "FR100%" at the row's end.
   const n = formatUint(scratch, motion.feedratePercent);
   lineSpaces(COLS - 3 - n);

@@ -12,7 +12,7 @@ import path from "node:path";
 import { MODULE_DIR, SIM_DIR, DEFAULT_BOARD } from "../../tools/build/paths.ts";
 import { flashTables, loadBoard, stepperBits, readStepSchedule, AXES, type Board } from "../../tools/build/board.ts";
 import type { RomTexts } from "../../tools/build/romTable.ts";
-import { mechanics, probeTrigger, temperatures, type Scenario } from "../../tools/sim/config.ts";
+import { faults, mechanics, probeTrigger, SENSOR_CURVES, temperatures, AMBIENT_C, type Scenario } from "../../tools/sim/config.ts";
 import { modelParams } from "../../tools/sim/scenario.ts";
 import type { ModelTruthExports } from "../../tools/sim/truth.ts";
 import { Hd44780 } from "./hd44780.ts";
@@ -80,10 +80,28 @@ interface ModelExports extends ModelTruthExports {
   stepsTotal(axis: number): number;
   violations(kind: number): number;
   resetThermistors(pullup: number): void;
-  setThermistor(index: number, channel: number, r25: number, beta: number, celsius: number): void;
-  setTemperature(index: number, celsius: number): void;
+  thermalReset(ambientC: number): void;
+  setThermistorCurve(index: number, channel: number, curve: number, r25: number, beta: number): void;
+  setHeaterTemperature(heater: number, celsius: number): void;
+  setFault(kind: number, atNs: number): void;
+  setOutput(index: number, level: number, ns: number): void;
+  outputLevelOf(index: number): number;
+  outputOnSeconds(index: number): number;
+  advanceTo(ns: number): void;
+  heaterCelsius(heater: number): number;
+  sensorCelsiusOf(heater: number): number;
+  maxSensorCelsius(heater: number): number;
+  hotendFanOffWhileHotSeconds(): number;
+  outputLastOffNs(index: number): number;
+  firstExtrusionTimeNs(): number;
+  firstExtrusionCelsius(heater: number): number;
   adcCounts(channel: number): number;
+  countsAt(index: number, celsius: number): number;
+  thermistorOhms(index: number, celsius: number): number;
 }
+
+/** hal/avr/outputs.c drops a heater's duty when the firmware has not set it for this long. */
+const HEATER_REFRESH_NS = 1_000_000_000;
 
 export interface HostOptions {
   board?: string;
@@ -130,6 +148,10 @@ export class HostPrinter {
   private readonly dirBitAxis: number[] = [];
   private readonly invertDir: boolean[] = [];
   private readonly resetCause: number;
+  private readonly heaterSetNs = [0, 0];
+  /** With traceThermal(): the model's heat every 250 ms of virtual time, blocking commands included. */
+  readonly thermalTrace: ThermalSample[] = [];
+  private thermalTraceNextNs = Number.POSITIVE_INFINITY;
 
   private constructor(opts: HostOptions) {
     this.board = loadBoard(opts.board ?? DEFAULT_BOARD);
@@ -180,12 +202,16 @@ export class HostPrinter {
     const bed = scenario.bed ?? {};
     m.setBedPlane(bed.z0 ?? 0, bed.slopeX ?? 0, bed.slopeY ?? 0);
     const heaters = this.board.heaters;
+    m.thermalReset(scenario.ambientC ?? AMBIENT_C);
     m.resetThermistors(heaters.pullupOhms);
     for (const [sensor, celsius] of temperatures(scenario)) {
       const h = sensor === 0 ? heaters.hotend : heaters.bed;
-      m.setThermistor(sensor, h.adcChannel, h.thermistor.r25Ohms, h.thermistor.beta, celsius);
+      const curve = SENSOR_CURVES.find(([s]) => s === sensor)?.[1] ?? 2;
+      m.setThermistorCurve(sensor, h.adcChannel, curve, h.thermistor.r25Ohms, h.thermistor.beta);
+      m.setHeaterTemperature(sensor, celsius);
     }
     for (const [id, value] of modelParams(this.board, scenario)) m.setParam(id, value);
+    for (const [kind, at] of faults(scenario)) m.setFault(kind, at * 1e9);
     // Direction pins are low at reset.
     for (let a = 0; a < 4; a++) m.dirEdge(a, this.invertDir[a] ? 1 : 0, -1e12);
   }
@@ -254,8 +280,15 @@ export class HostPrinter {
         this.adcDoneNs = this.nowNs + (this.adcUsed ? ADC_NS : ADC_FIRST_NS);
         this.adcUsed = true;
       },
+      outputDuty: (output: number, duty: number) => {
+        if (output >>> 0 > 3) return;
+        const level = Math.min(duty >>> 0, 255) / 255;
+        this.model.setOutput(output, level, this.nowNs);
+        if (output < 2) this.heaterSetNs[output] = this.nowNs;
+      },
       adcResult: () => {
         if (this.adcChannel < 0 || this.nowNs < this.adcDoneNs) return -1;
+        this.model.advanceTo(this.nowNs);
         const counts = this.model.adcCounts(this.adcChannel);
         this.adcChannel = -1;
         return counts;
@@ -333,9 +366,28 @@ export class HostPrinter {
     return this.lcd.lines();
   }
 
-  /** What a thermistor (0 hotend, 1 bed) measures from now on, C. */
+  /** Puts a heater (0 hotend, 1 bed) and its thermistor at this temperature now, C; heat then flows from there. */
   setTemperature(sensor: number, celsius: number): void {
-    this.model.setTemperature(sensor, celsius);
+    this.model.advanceTo(this.nowNs);
+    this.model.setHeaterTemperature(sensor, celsius);
+  }
+
+  /** Records a ThermalSample every 250 ms of virtual time from now on (into thermalTrace). */
+  traceThermal(): void {
+    this.thermalTraceNextNs = this.nowNs;
+  }
+
+  /** The model's heat, now. */
+  thermal(): { hotend: number; bed: number; hotendSensor: number; bedSensor: number; outputs: number[] } {
+    const m = this.model;
+    m.advanceTo(this.nowNs);
+    return {
+      hotend: m.heaterCelsius(0),
+      bed: m.heaterCelsius(1),
+      hotendSensor: m.sensorCelsiusOf(0),
+      bedSensor: m.sensorCelsiusOf(1),
+      outputs: [0, 1, 2, 3].map((i) => m.outputLevelOf(i)),
+    };
   }
 
   axisSteps(axis: number): number {
@@ -357,21 +409,33 @@ export class HostPrinter {
       fn();
     } catch (e) {
       if (e instanceof FirmwareStopped) {
+        this.outputsOff();
         this.stopped = e;
       } else if (e instanceof WebAssembly.RuntimeError) {
         const found = TRAP_CODES.find(([re]) => re.test(e.message));
         const code = found ? found[1] : 0;
         this.output += `\nError:firmware trap ${code} (${found ? found[2] : e.message}), heaters and motors off, halted\n`;
         this.stopped = new FirmwareStopped("trap", code, e.message);
+        this.outputsOff();
       } else {
         throw e;
       }
     }
   }
 
+  /** hal_halt and a trap turn every heater and fan off (hal/avr/board.c). */
+  private outputsOff(): void {
+    for (let i = 0; i < 4; i++) this.model.setOutput(i, 0, this.nowNs);
+  }
+
   /** Moves virtual time forward, delivering serial bytes and step interrupts that fall due. */
   private advance(ns: number): void {
     const target = this.nowNs + ns;
+    for (let h = 0; h < 2; h++) {
+      if (target - this.heaterSetNs[h] > HEATER_REFRESH_NS && this.model.outputLevelOf(h) > 0) {
+        this.model.setOutput(h, 0, this.heaterSetNs[h] + HEATER_REFRESH_NS);
+      }
+    }
     while (this.txQueued > 0 && this.nextTxNs <= target) {
       this.txQueued--;
       this.nextTxNs += BYTE_NS;
@@ -391,6 +455,11 @@ export class HostPrinter {
       }
     }
     this.nowNs = Math.max(this.nowNs, target);
+    if (this.nowNs >= this.thermalTraceNextNs) {
+      this.thermalTraceNextNs += 250e6;
+      const t = this.thermal();
+      this.thermalTrace.push({ s: this.nowNs / 1e9, ...t });
+    }
   }
 
   /** Raises or lowers the step pins of the pending event at `ns`. */
@@ -452,6 +521,17 @@ export class HostPrinter {
       this.inIsr = false;
     }
   }
+}
+
+export interface ThermalSample {
+  /** Virtual time, s. */
+  s: number;
+  hotend: number;
+  bed: number;
+  hotendSensor: number;
+  bedSensor: number;
+  /** Output levels 0..1: hotend heater, bed heater, print fan, hotend fan. */
+  outputs: number[];
 }
 
 /** Lines that get an "ok": anything but blanks and comments. */

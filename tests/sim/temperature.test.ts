@@ -28,10 +28,11 @@ test("M105 on the real image reports a 215 C hotend and a 60 C bed", async () =>
   assert.equal(lcd[0], "Hotend 215C Bed  60C");
 });
 
-test("an unplugged bed thermistor on the real image: a warning, ERR on the display, and the hotend still read", async () => {
+test("an unplugged bed thermistor on the real image: a warning, MINTEMP, ERR on the display, and the hotend still read", async () => {
   const { hot, stdout, lcd } = await m105({ scenario: { temperatures: { bed: -60 } } });
   assert.match(stdout, /^echo:Warning: the bed thermistor reads an open circuit: is it plugged in\? \(its temperature is not known\)$/m);
+  assert.match(stdout, /^Error:MINTEMP triggered, system stopped! Heater_ID: bed$/m);
   assert.ok(Math.abs(hot - 22) <= 1, `hotend ${hot}`);
   assert.equal(lcd[0], "Hotend  22C Bed ERR ");
-  assert.equal(lcd[3], "Bed sensor open".padEnd(20));
+  assert.equal(lcd[3], "Err: MINTEMP BED".padEnd(20));
 });

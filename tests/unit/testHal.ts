@@ -22,6 +22,7 @@ export function createTestHal() {
     adc: new Array<number>(16).fill(1023),
     adcChannel: -1,
     adcStarts: 0,
+    duties: [0, 0, 0, 0],
   };
   const imports = {
     serialRead: () => (state.input.length ? state.input.shift()! : -1),
@@ -58,6 +59,7 @@ export function createTestHal() {
       return counts;
     },
     logf: (x: number) => Math.fround(Math.log(x)),
+    outputDuty: (output: number, duty: number) => void (state.duties[output >>> 0] = duty >>> 0),
   };
   const testImports = {
     outputLength: () => state.output.length,

@@ -8,6 +8,7 @@ import { compileFirmwareModule, buildBoardImage } from "../build/firmware.ts";
 import { buildSimulator } from "../sim/build.ts";
 import { runSim } from "../sim/run.ts";
 import { formatSize } from "../build/avr.ts";
+import { benchHeaters } from "./heaters.ts";
 import { buildBenchImages, measureMove, maxSustainedRate, range, sameSteps, CASES, writeJson, F_CPU } from "./stepping.ts";
 import { loadBoard } from "../build/board.ts";
 
@@ -94,6 +95,8 @@ async function main(): Promise<void> {
   const worstBench = Math.max(at40k.worstCycles, at40kBres.worstCycles, x.worstCycles, xy.worstCycles, xyBres.worstCycles);
   const serialBudgetCycles = Math.floor((2 * 10 * F_CPU) / 115200);
 
+  const heaterLines: string[] = [];
+  const heaters = await benchHeaters((s) => heaterLines.push(s));
   const results = {
     board: DEFAULT_BOARD,
     flashBytes: build.size.flashBytes,
@@ -116,6 +119,7 @@ async function main(): Promise<void> {
     isrWorstCase: worstMk2.where,
     isrWorstCyclesBenchBoard: worstBench,
     serialBudgetCycles,
+    ...heaters,
   };
   writeJson(path.join(BUILD, "bench.json"), results);
 
@@ -135,6 +139,7 @@ async function main(): Promise<void> {
   log(`  step interrupt, longest call (cycles; serial receiver's budget ${serialBudgetCycles} = two bytes at 115200 baud):`);
   log(`    ${DEFAULT_BOARD} at 40k steps/s    ${String(worstMk2.cycles).padStart(8)}  (${((worstMk2.cycles / F_CPU) * 1e6).toFixed(1)} us, ${worstMk2.where}, homing included)  isrWorstCycles`);
   log(`    bench board up to 100k   ${String(worstBench).padStart(8)}  (${((worstBench / F_CPU) * 1e6).toFixed(1)} us)  isrWorstCyclesBenchBoard`);
+  for (const l of heaterLines) log(l);
   log(`  written to build/bench.json`);
 }
 

@@ -4,8 +4,13 @@
 // uses the same Scenario to configure the same model in Node.
 
 import fs from "node:fs";
-import { AXES, loadBoard, simBoardConfig, type Board } from "../build/board.ts";
+import { AXES, loadBoard, parsePin, simBoardConfig, type Board } from "../build/board.ts";
 import { modelParams } from "./scenario.ts";
+
+function pinText(pin: string): string {
+  const p = parsePin(pin);
+  return `${p.port} ${p.bit}`;
+}
 
 /** A smooth height field over the bed: a preset from the SV06 seed (tools/sim/bedPresets.ts,
  * scaled onto the printable area), or rows of heights (front row first) between xMm and yMm. */
@@ -70,17 +75,53 @@ export interface Scenario {
   /** Faults: switches that never close, a probe that never switches. */
   deadEndstops?: ("x" | "y")[];
   deadProbe?: boolean;
-  /** What the thermistors measure, C (heaters are not driven yet: these stay). Default 22 C. */
+  /** Where the hotend and bed start, C (they then heat and cool as tools/sim/model/thermal.ts says). Default: the room. */
   temperatures?: { hotend?: number; bed?: number };
+  /** The room, C (default 22). */
+  ambientC?: number;
+  /** Faults and the simulated second each begins (tools/sim/model/thermal.ts). */
+  faults?: Partial<Record<ThermalFault, number>>;
+}
+
+/** The model's Fault kinds, in its numbering. */
+export const THERMAL_FAULTS = [
+  "hotendHeaterDisconnected",
+  "hotendThermistorFallenOut",
+  "hotendThermistorOpen",
+  "hotendThermistorShorted",
+  "bedThermistorOpen",
+  "bedThermistorShorted",
+  "weakSupply",
+] as const;
+export type ThermalFault = (typeof THERMAL_FAULTS)[number];
+
+/**
+ * Each sensor's R-T curve in the model (thermal.ts Curve): the MK2's hotend thermistor is an ATC
+ * Semitec 104GT-2 (0), its bed's an EPCOS B57560G104F (1): the datasheet tables, not the board
+ * file's beta values, are the truth the firmware is measured against.
+ */
+export const SENSOR_CURVES: [number, number][] = [
+  [0, 0],
+  [1, 1],
+];
+
+/** Faults as [model kind, second it begins]. */
+export function faults(scenario: Scenario = {}): [number, number][] {
+  return Object.entries(scenario.faults ?? {}).map(([k, at]) => {
+    const kind = THERMAL_FAULTS.indexOf(k as ThermalFault);
+    if (kind < 0) throw new Error(`unknown thermal fault ${k} (known: ${THERMAL_FAULTS.join(", ")})`);
+    return [kind, at as number];
+  });
 }
 
 export const AMBIENT_C = 22;
 
 /** Sensor index (as in simBoardConfig's thermistor lines) and temperature. */
 export function temperatures(scenario: Scenario = {}): [number, number][] {
+  const room = scenario.ambientC ?? AMBIENT_C;
   return [
-    [0, scenario.temperatures?.hotend ?? AMBIENT_C],
-    [1, scenario.temperatures?.bed ?? AMBIENT_C],
+    [0, scenario.temperatures?.hotend ?? room],
+    [1, scenario.temperatures?.bed ?? room],
   ];
 }
 
@@ -128,6 +169,10 @@ export function harnessConfig(boardName: string | Board, scenario: Scenario = {}
   lines.push(`bedplane ${bed.z0 ?? 0} ${bed.slopeX ?? 0} ${bed.slopeY ?? 0}`);
   for (const [sensor, celsius] of temperatures(scenario)) lines.push(`temperature ${sensor} ${celsius}`);
   for (const [id, value] of modelParams(board, scenario)) lines.push(`param ${id} ${value}`);
+  lines.push(`fan print ${pinText(board.fans.print)}`, `fan hotend ${pinText(board.fans.hotend)}`);
+  for (const [sensor, curve] of SENSOR_CURVES) lines.push(`curve ${sensor} ${curve}`);
+  lines.push(`ambient ${scenario.ambientC ?? AMBIENT_C}`);
+  for (const [kind, at] of faults(scenario)) lines.push(`fault ${kind} ${at}`);
   return lines.join("\n") + "\n";
 }
 

@@ -49,6 +49,8 @@
 #define INPUTS 3
 #define SENSORS 2 /* thermistors: 0 hotend, 1 bed */
 #define MAX_PARAMS 2048 /* model parameters and grid nodes (3 grids of up to 256) */
+#define OUTPUTS 4 /* heaters and fans, as the model numbers them: hotend, bed, print fan, hotend fan */
+#define FAULTS 7  /* the model's Fault kinds (tools/sim/model/thermal.ts) */
 #define ADC_REFERENCE_MV 5000
 #define EEPROM_BYTES 4096
 #define GPIOR0_ADDR 0x3e
@@ -100,6 +102,7 @@ static struct {
   struct {
     int channel; /* -1: not fitted */
     double r25, beta, celsius;
+    int curve; /* the model's Curve (thermal.ts); 2 is the beta model */
   } thermistor[SENSORS];
   /* Model parameters (tools/sim/model/params.ts), applied in order after the rest. */
   int params;
@@ -107,6 +110,9 @@ static struct {
     int id;
     double value;
   } param[MAX_PARAMS];
+  pin_t output[OUTPUTS]; /* port 0: not fitted */
+  double fault_at_s[FAULTS]; /* < 0: never */
+  double ambient_c;
 } cfg = {
     .fcpu = 16000000,
     .baud = 115200,
@@ -117,7 +123,9 @@ static struct {
     .probe_y = 9,
     .probe_trigger = 0.4,
     .pullup_ohms = 4700,
-    .thermistor = {[0 ... SENSORS - 1] = {.channel = -1, .celsius = 22}},
+    .thermistor = {[0 ... SENSORS - 1] = {.channel = -1, .celsius = 22, .curve = 2}},
+    .fault_at_s = {[0 ... FAULTS - 1] = -1},
+    .ambient_c = 22,
 };
 
 static void read_config(const char *file) {
@@ -176,7 +184,24 @@ static void read_config(const char *file) {
                   &cfg.lcd.e.port, &cfg.lcd.e.bit, &cfg.lcd.d[0].port, &cfg.lcd.d[0].bit, &cfg.lcd.d[1].port, &cfg.lcd.d[1].bit, &cfg.lcd.d[2].port,
                   &cfg.lcd.d[2].bit, &cfg.lcd.d[3].port, &cfg.lcd.d[3].bit) == 14 &&
            cfg.lcd.cols > 0 && cfg.lcd.cols <= 20 && cfg.lcd.rows > 0 && cfg.lcd.rows <= 4;
-    } else if (!strcmp(key, "heater")) ok = 1; /* heaters are not driven yet */
+    } else if (!strcmp(key, "heater") || !strcmp(key, "fan")) {
+      /* "heater hotend E 5", "fan print H 3": outputs the model's heat follows */
+      char name[16];
+      pin_t pin;
+      ok = sscanf(p, "%*s %15s %c %d", name, &pin.port, &pin.bit) == 3;
+      int index = !strcmp(key, "heater") ? (!strcmp(name, "hotend") ? 0 : !strcmp(name, "bed") ? 1 : -1)
+                                         : (!strcmp(name, "print") ? 2 : !strcmp(name, "hotend") ? 3 : -1);
+      if (ok && index >= 0) cfg.output[index] = pin;
+      else ok = 0;
+    } else if (!strcmp(key, "curve")) {
+      int curve;
+      ok = sscanf(p, "curve %d %d", &i, &curve) == 2 && i >= 0 && i < SENSORS && curve >= 0 && curve <= 2;
+      if (ok) cfg.thermistor[i].curve = curve;
+    } else if (!strcmp(key, "fault")) {
+      double at;
+      ok = sscanf(p, "fault %d %lf", &i, &at) == 2 && i >= 0 && i < FAULTS;
+      if (ok) cfg.fault_at_s[i] = at;
+    } else if (!strcmp(key, "ambient")) ok = sscanf(p, "ambient %lf", &cfg.ambient_c) == 1;
     else if (!strcmp(key, "pullup")) ok = sscanf(p, "pullup %lf", &cfg.pullup_ohms) == 1 && cfg.pullup_ohms > 0;
     else if (!strcmp(key, "thermistor")) {
       int ch;
@@ -494,7 +519,9 @@ static avr_cycle_count_t send_next_byte(avr_t *a, avr_cycle_count_t when, void *
 
 static void on_marker(struct avr_t *a, avr_io_addr_t addr, uint8_t v, void *param) {
   a->data[addr] = v;
-  last_marker = v;
+  /* 42/43 bracket the heater interrupt (hal/avr/outputs.c): they interrupt a profiled window
+     (--profile-marker) without ending it. */
+  if (v != 42 && v != 43) last_marker = v;
   if (!markers[v]) {
     markers[v] = calloc(1, sizeof *markers[v]);
     if (!markers[v]) die("out of memory");
@@ -801,6 +828,19 @@ static void write_report(const char *reason, int code) {
     else fprintf(f, "%s%.15g", i ? "," : "", v);
   }
   fprintf(f, "],\n");
+  Z_printerZ_advanceTo(&model, ns_of(avr->cycle));
+  fprintf(f, "  \"thermal\": {\"hotend\": {\"celsius\": %.3f, \"sensorCelsius\": %.3f, \"maxSensorCelsius\": %.3f}, ", Z_printerZ_heaterCelsius(&model, 0),
+          Z_printerZ_sensorCelsiusOf(&model, 0), Z_printerZ_maxSensorCelsius(&model, 0));
+  fprintf(f, "\"bed\": {\"celsius\": %.3f, \"sensorCelsius\": %.3f, \"maxSensorCelsius\": %.3f}, ", Z_printerZ_heaterCelsius(&model, 1),
+          Z_printerZ_sensorCelsiusOf(&model, 1), Z_printerZ_maxSensorCelsius(&model, 1));
+  fprintf(f, "\"outputOnSeconds\": [%.3f, %.3f, %.3f, %.3f], \"outputLevels\": [%.0f, %.0f, %.0f, %.0f], \"hotendFanOffWhileHotSeconds\": %.3f, "
+          "\"lastOffNs\": [%.0f, %.0f, %.0f, %.0f], \"firstExtrusion\": {\"ns\": %.0f, \"hotendCelsius\": %.3f, \"bedCelsius\": %.3f}},\n",
+          Z_printerZ_outputOnSeconds(&model, 0), Z_printerZ_outputOnSeconds(&model, 1), Z_printerZ_outputOnSeconds(&model, 2),
+          Z_printerZ_outputOnSeconds(&model, 3), Z_printerZ_outputLevelOf(&model, 0), Z_printerZ_outputLevelOf(&model, 1),
+          Z_printerZ_outputLevelOf(&model, 2), Z_printerZ_outputLevelOf(&model, 3), Z_printerZ_hotendFanOffWhileHotSeconds(&model),
+          Z_printerZ_outputLastOffNs(&model, 0), Z_printerZ_outputLastOffNs(&model, 1), Z_printerZ_outputLastOffNs(&model, 2),
+          Z_printerZ_outputLastOffNs(&model, 3), Z_printerZ_firstExtrusionTimeNs(&model), Z_printerZ_firstExtrusionCelsius(&model, 0),
+          Z_printerZ_firstExtrusionCelsius(&model, 1));
   fprintf(f, "  \"inputs\": %u,\n  \"markers\": {", (unsigned)(inputs_now == 0xff ? 0 : inputs_now));
   int first = 1;
   for (int id = 0; id < MAX_MARKER_IDS; id++) {
@@ -825,7 +865,7 @@ static void usage(void) {
           "usage: plumbsim --hex FILE --config FILE [--config FILE...] [--eeprom FILE] [--pty PATH]\n"
           "                [--realtime] [--report FILE] [--trace-steps FILE] [--trace-isr FILE] [--trace-input FILE] [--timeout SECONDS]\n"
           "                [--max-seconds SECONDS] [--settle-ms MS] [--keep-running] [--dump-sram START:LEN]\n"
-          "                [--profile FILE] [--profile-marker ID] [--pace-by-ok] [--reset-hold-ms MS]\n");
+          "                [--profile FILE] [--profile-marker ID] [--pace-by-ok] [--reset-hold-ms MS] [--trace-thermal FILE]\n");
   exit(1);
 }
 
@@ -842,8 +882,15 @@ static double now_s(void) {
 
 static void no_sleep(avr_t *a, avr_cycle_count_t how_long) { (void)a; (void)how_long; }
 
+/* Heaters and fans: the model integrates each output's level between pin edges. */
+static void on_output(struct avr_irq_t *irq, uint32_t value, void *param) {
+  Z_printerZ_setOutput(&model, (int)(intptr_t)param, value ? 1.0 : 0.0, ns_of(avr->cycle));
+}
+
+static FILE *thermal_trace; /* --trace-thermal: every 100 ms, the model's temperatures and outputs */
+
 /* The thermistor voltages, from the model, on their ADC inputs (simavr keeps the last value an
-   input was given; the temperatures stay what the scenario said while heaters are not driven). */
+   input was given: the harness gives it again every millisecond, after the heat has moved on). */
 static void feed_adc(void) {
   for (int i = 0; i < SENSORS; i++) {
     int ch = cfg.thermistor[i].channel;
@@ -875,6 +922,10 @@ int main(int argc, char **argv) {
     } else if (!strcmp(a, "--trace-input") && v) {
       input_trace = fopen(v, "w");
       if (!input_trace) die("cannot write %s", v);
+      i++;
+    } else if (!strcmp(a, "--trace-thermal") && v) {
+      thermal_trace = fopen(v, "w");
+      if (!thermal_trace) die("cannot write %s", v);
       i++;
     } else if (!strcmp(a, "--trace-isr") && v) {
       isr_trace = fopen(v, "w");
@@ -921,10 +972,15 @@ int main(int argc, char **argv) {
   Z_printerZ_setPulseLimits(&model, cfg.pulse_high_ns, cfg.pulse_low_ns, cfg.dir_setup_ns);
   Z_printerZ_setProbe(&model, cfg.probe_x, cfg.probe_y, cfg.probe_trigger);
   Z_printerZ_setBedPlane(&model, cfg.bed_z0, cfg.bed_sx, cfg.bed_sy);
+  Z_printerZ_thermalReset(&model, cfg.ambient_c);
   Z_printerZ_resetThermistors(&model, cfg.pullup_ohms);
   for (int i = 0; i < SENSORS; i++)
-    if (cfg.thermistor[i].channel >= 0)
-      Z_printerZ_setThermistor(&model, i, cfg.thermistor[i].channel, cfg.thermistor[i].r25, cfg.thermistor[i].beta, cfg.thermistor[i].celsius);
+    if (cfg.thermistor[i].channel >= 0) {
+      Z_printerZ_setThermistorCurve(&model, i, cfg.thermistor[i].channel, cfg.thermistor[i].curve, cfg.thermistor[i].r25, cfg.thermistor[i].beta);
+      Z_printerZ_setHeaterTemperature(&model, i, cfg.thermistor[i].celsius);
+    }
+  for (int k = 0; k < FAULTS; k++)
+    if (cfg.fault_at_s[k] >= 0) Z_printerZ_setFault(&model, k, cfg.fault_at_s[k] * 1e9);
   for (int i = 0; i < cfg.params; i++) Z_printerZ_setParam(&model, cfg.param[i].id, cfg.param[i].value);
 
   avr = avr_make_mcu_by_name("atmega2560");
@@ -994,6 +1050,9 @@ int main(int argc, char **argv) {
     Z_printerZ_dirEdge(&model, a, 0 ^ cfg.axis[a].invert_dir, -1e12);
   }
   update_inputs();
+  for (int o = 0; o < OUTPUTS; o++)
+    if (cfg.output[o].port)
+      avr_irq_register_notify(avr_io_getirq(avr, AVR_IOCTL_IOPORT_GETIRQ(cfg.output[o].port), cfg.output[o].bit), on_output, (void *)(intptr_t)o);
   attach_lcd();
   avr_register_io_write(avr, GPIOR0_ADDR, on_marker, NULL);
   avr_cycle_timer_register(avr, byte_cycles, send_next_byte, NULL);
@@ -1008,7 +1067,8 @@ int main(int argc, char **argv) {
   avr_cycle_count_t timeout_cycles = (avr_cycle_count_t)(timeout_s * cfg.fcpu);
   avr_cycle_count_t settle_cycles = (avr_cycle_count_t)(settle_ms * 1e-3 * cfg.fcpu);
   avr_cycle_count_t max_cycles = max_s > 0 ? (avr_cycle_count_t)(max_s * cfg.fcpu) : 0;
-  avr_cycle_count_t next_check = 0, next_sample = 0;
+  avr_cycle_count_t next_check = 0, next_sample = 0, next_heat = 0, next_trace = 0;
+  const avr_cycle_count_t heat_cycles = cfg.fcpu / 1000, trace_cycles = cfg.fcpu / 10;
   uint16_t reti_lo = OPCODE_RETI & 0xff, reti_hi = OPCODE_RETI >> 8;
 
   for (;;) {
@@ -1039,6 +1099,18 @@ int main(int argc, char **argv) {
     if (avr->cycle < next_check) continue;
     next_check = avr->cycle + 1600; /* 0.1 ms */
     resync_inputs();
+    if (avr->cycle >= next_heat) {
+      next_heat = avr->cycle + heat_cycles;
+      Z_printerZ_advanceTo(&model, ns_of(avr->cycle));
+      feed_adc();
+      if (thermal_trace && avr->cycle >= next_trace) {
+        next_trace += trace_cycles;
+        fprintf(thermal_trace, "%.1f %.3f %.3f %.3f %.3f %.3f %.3f %.3f %.3f\n", (double)avr->cycle / cfg.fcpu, Z_printerZ_heaterCelsius(&model, 0),
+                Z_printerZ_sensorCelsiusOf(&model, 0), Z_printerZ_heaterCelsius(&model, 1), Z_printerZ_sensorCelsiusOf(&model, 1),
+                Z_printerZ_outputLevelOf(&model, 0), Z_printerZ_outputLevelOf(&model, 1), Z_printerZ_outputLevelOf(&model, 2),
+                Z_printerZ_outputLevelOf(&model, 3));
+      }
+    }
     if (pty_mode) {
       service_pty();
       if (hold_until > 0) hold_in_reset();
@@ -1076,6 +1148,7 @@ int main(int argc, char **argv) {
   if (trace) fclose(trace);
   if (isr_trace) fclose(isr_trace);
   if (input_trace) fclose(input_trace);
+  if (thermal_trace) fclose(thermal_trace);
   write_report(reason, code);
   warn_violations();
   if (profile) {

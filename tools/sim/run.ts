@@ -32,6 +32,8 @@ export interface SimOptions {
   traceInput?: boolean;
   /** Record every step interrupt: when it started and how many cycles it took. */
   traceIsr?: boolean;
+  /** Record the model's heat every 100 ms of simulated time (SimResult.thermal). */
+  traceThermal?: boolean;
   extraArgs?: string[];
 }
 
@@ -56,6 +58,28 @@ export interface SimReport {
   /** The printer model's truth report as the harness wrote it (a flat list), and named. */
   model: (number | null)[];
   truth: TruthReport;
+  /** The model's heat at the end (tools/sim/model/thermal.ts); outputs: hotend, bed, print fan, hotend fan. */
+  thermal: {
+    hotend: { celsius: number; sensorCelsius: number; maxSensorCelsius: number };
+    bed: { celsius: number; sensorCelsius: number; maxSensorCelsius: number };
+    outputOnSeconds: number[];
+    outputLevels: number[];
+    hotendFanOffWhileHotSeconds: number;
+    /** When each output last turned off, ns of simulated time (-1: never). */
+    lastOffNs: number[];
+    /** The first forward E step and the thermistors' temperatures then (ns -1: none). */
+    firstExtrusion: { ns: number; hotendCelsius: number; bedCelsius: number };
+  };
+}
+
+/** The model every 100 ms: true temperatures, what the thermistors' beads are at, output levels. */
+export interface SimThermalSample {
+  s: number;
+  hotend: number;
+  hotendSensor: number;
+  bed: number;
+  bedSensor: number;
+  outputs: number[];
 }
 
 /** Adds the named truth report to a harness report. */
@@ -84,6 +108,7 @@ export interface SimResult {
   isr?: IsrCall[];
   /** With traceInput: the cycle of each line end delivered, in order. */
   lineEnds?: number[];
+  thermal?: SimThermalSample[];
 }
 
 export function runSim(opts: SimOptions = {}): Promise<SimResult> {
@@ -95,6 +120,7 @@ export function runSim(opts: SimOptions = {}): Promise<SimResult> {
   const traceFile = path.join(dir, "steps.txt");
   const isrFile = path.join(dir, "isr.txt");
   const inputFile = path.join(dir, "input.txt");
+  const thermalFile = path.join(dir, "thermal.txt");
   const hex = opts.hex ?? path.join(boardBuildDir(board), "firmware.hex");
   const args = ["--hex", hex, "--config", config, "--report", reportFile];
   if (opts.eeprom) args.push("--eeprom", opts.eeprom);
@@ -104,6 +130,7 @@ export function runSim(opts: SimOptions = {}): Promise<SimResult> {
   if (opts.traceSteps) args.push("--trace-steps", traceFile);
   if (opts.traceIsr) args.push("--trace-isr", isrFile);
   if (opts.traceInput) args.push("--trace-input", inputFile);
+  if (opts.traceThermal) args.push("--trace-thermal", thermalFile);
   if (opts.extraArgs) args.push(...opts.extraArgs);
   return new Promise((resolve, reject) => {
     const child = spawn(SIM_BINARY, args, { stdio: ["pipe", "pipe", "pipe"] });
@@ -118,7 +145,8 @@ export function runSim(opts: SimOptions = {}): Promise<SimResult> {
         const steps = opts.traceSteps ? parseTrace(fs.readFileSync(traceFile, "utf8")) : undefined;
         const isr = opts.traceIsr ? parseIsrTrace(fs.readFileSync(isrFile, "utf8")) : undefined;
         const lineEnds = opts.traceInput ? fs.readFileSync(inputFile, "utf8").split("\n").filter(Boolean).map(Number) : undefined;
-        resolve({ stdout: Buffer.concat(out).toString("latin1"), stderr: Buffer.concat(err).toString(), exitCode: code ?? -1, report, steps, isr, lineEnds });
+        const thermal = opts.traceThermal ? parseThermalTrace(fs.readFileSync(thermalFile, "utf8")) : undefined;
+        resolve({ stdout: Buffer.concat(out).toString("latin1"), stderr: Buffer.concat(err).toString(), exitCode: code ?? -1, report, steps, isr, lineEnds, thermal });
       } catch (e) {
         reject(new Error(`plumbsim exited ${code} without a report: ${Buffer.concat(err).toString()}`));
       } finally {
@@ -128,6 +156,16 @@ export function runSim(opts: SimOptions = {}): Promise<SimResult> {
     child.stdin.on("error", () => {});
     child.stdin.end(opts.input ?? "");
   });
+}
+
+function parseThermalTrace(text: string): SimThermalSample[] {
+  return text
+    .split("\n")
+    .filter((l) => l)
+    .map((l) => {
+      const v = l.split(" ").map(Number);
+      return { s: v[0], hotend: v[1], hotendSensor: v[2], bed: v[3], bedSensor: v[4], outputs: v.slice(5, 9) };
+    });
 }
 
 function parseIsrTrace(text: string): IsrCall[] {

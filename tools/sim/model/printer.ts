@@ -27,8 +27,9 @@ const PINDA_SENSOR: i32 = 2;
 /** For the thermal model: the sensor's temperature, C (its drift, and its thermistor if fitted). */
 export function setSensorTemperatureC(celsius: f64): void {
   setProbeTemperatureC(celsius);
-  if (param(Param.PindaAdcChannel) >= 0) setTemperature(PINDA_SENSOR, celsius);
+  if (param(Param.PindaAdcChannel) >= 0) setPassiveSensorCelsius(PINDA_SENSOR, celsius);
 }
+import { noteExtrusion, resetThermistors, thermalReset, setThermistorCurve, setPassiveSensorCelsius, Curve } from "./thermal";
 
 const AXES = 4;
 
@@ -125,6 +126,7 @@ export function reset(): void {
   }
   enabledMask = 0;
   resetThermistors(4700);
+  thermalReset(22);
   resetParams();
 }
 
@@ -156,7 +158,10 @@ function applyParams(): void {
   updateSurface();
   resetProbe();
   const ch = <i32>param(Param.PindaAdcChannel);
-  if (ch >= 0) setThermistor(PINDA_SENSOR, ch, param(Param.PindaR25), param(Param.PindaBeta), sensorTemperature());
+  if (ch >= 0) {
+    setThermistorCurve(PINDA_SENSOR, ch, Curve.Beta, param(Param.PindaR25), param(Param.PindaBeta));
+    setPassiveSensorCelsius(PINDA_SENSOR, sensorTemperature());
+  }
 }
 
 /** One model parameter (params.ts), or a grid node (id GRID_VALUES + grid * GRID_STRIDE + index). */
@@ -301,6 +306,7 @@ function move(axis: i32, delta: i32, timeNs: f64): void {
   setI32(netSteps, axis, i32At(netSteps, axis) + delta);
   setF64(positionMm, axis, next);
   nowNs = timeNs;
+  if (axis == 3 && delta > 0) noteExtrusion(timeNs);
   if (axis < 3) {
     const c = clearanceNow();
     if (c < -CRASH_TOLERANCE_MM) violate(Violation.BedCrash, axis, timeNs);
@@ -353,50 +359,8 @@ export function violationFirstAxis(kind: i32): i32 {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Thermistors: NTC on a pull-up to the 5 V ADC reference, beta model (no heating yet: the
-// temperatures are what the scenario says).
-
-const SENSORS = 8;
-const sensorChannel = memory.data(SENSORS * 4); // i32 ADC channel, -1 when unused
-const sensorR25 = memory.data(SENSORS * 8);
-const sensorBeta = memory.data(SENSORS * 8);
-const sensorCelsius = memory.data(SENSORS * 8);
-let pullupOhms: f64 = 4700;
-const REFERENCE_MV: f64 = 5000;
-const KELVIN: f64 = 273.15;
-
-export function resetThermistors(pullup: f64): void {
-  pullupOhms = pullup;
-  for (let i = 0; i < SENSORS; i++) setI32(sensorChannel, i, -1);
-}
-
-export function setThermistor(index: i32, channel: i32, r25: f64, beta: f64, celsius: f64): void {
-  setI32(sensorChannel, index, channel);
-  setF64(sensorR25, index, r25);
-  setF64(sensorBeta, index, beta);
-  setF64(sensorCelsius, index, celsius);
-}
-
-export function setTemperature(index: i32, celsius: f64): void {
-  setF64(sensorCelsius, index, celsius);
-}
-
-/** Voltage on an ADC channel, mV (the reference, as an open input pulled up, if nothing is there). */
-export function adcMillivolts(channel: i32): f64 {
-  for (let i = 0; i < SENSORS; i++) {
-    if (i32At(sensorChannel, i) != channel) continue;
-    const t = f64At(sensorCelsius, i) + KELVIN;
-    const r = f64At(sensorR25, i) * Math.exp(f64At(sensorBeta, i) * (1 / t - 1 / (25 + KELVIN)));
-    return (REFERENCE_MV * r) / (r + pullupOhms);
-  }
-  return REFERENCE_MV;
-}
-
-/** What a 10-bit conversion of that channel reads. */
-export function adcCounts(channel: i32): i32 {
-  const counts = <i32>Math.floor((adcMillivolts(channel) * 1024) / REFERENCE_MV);
-  return counts > 1023 ? 1023 : counts;
-}
+// Heat and thermistors: thermal.ts.
+export * from "./thermal";
 
 // ---------------------------------------------------------------------------------------------
 // The truth report as one flat list of numbers (the simavr harness writes it into --report as
