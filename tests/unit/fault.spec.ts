@@ -29,7 +29,10 @@ describe("fault state", () => {
     expect<string>(run("G1 X5")).toBe('Error:Printer halted by a fault (Homing Z failed: the probe never triggered); not executed: "G1 X5". M999 clears the fault.\n');
     expect<bool>(run("G28").startsWith("Error:Printer halted by a fault")).toBe(true);
     expect<bool>(run("M17").startsWith("Error:Printer halted by a fault")).toBe(true);
-    expect<bool>(run("M104 S200").startsWith("Error:Printer halted by a fault")).toBe(true);
+    // Heating is refused; turning a heater off (what a host sends when it cancels) is not.
+    expect<bool>(run("M104 S200").startsWith("Error:Printer stopped: heating is refused")).toBe(true);
+    expect<string>(run("M104 S0")).toBe("");
+    expect<bool>(run("M109 S200").startsWith("Error:Printer halted by a fault")).toBe(true);
     expect<bool>(run("M114").startsWith("X:")).toBe(true);
     expect<bool>(run("M115").includes("Cap:EMERGENCY_PARSER:1")).toBe(true);
     expect<bool>(faultActive()).toBe(true);
