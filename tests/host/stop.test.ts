@@ -29,3 +29,21 @@ test("M112 during a move stops the carriage, shows the reason on the display and
   assert.match(p.command("M999"), /^Error:M999 cannot clear this fault/);
   assert.match(p.command("M105"), /^ok T:/);
 });
+
+test("M112 while a command waits for room in a full planner: the move it was about to queue never runs", async () => {
+  const p = await HostPrinter.boot();
+  p.command("G28");
+  p.takeOutput();
+  // 20 slow moves: 16 fill the planner, the 17th waits for room inside G1, the rest queue up.
+  let moves = "";
+  for (let i = 0; i < 20; i++) moves += `G1 X${i % 2 ? 20 : 200} F600\n`;
+  p.send(moves);
+  p.runFor(3000);
+  p.send("M112\n");
+  p.runFor(50);
+  const stopped = p.axisSteps(X);
+  p.runFor(3000);
+  assert.equal(p.axisSteps(X), stopped, "no step after the stop");
+  assert.deepEqual([0, 1, 2, 3, 4, 5].map((k) => p.model.violations(k)), [0, 0, 0, 0, 0, 0], "no step reached a disabled driver");
+  assert.match(p.takeOutput(), /Error:Emergency stop \(M112\)/);
+});
