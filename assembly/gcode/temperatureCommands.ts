@@ -164,7 +164,7 @@ export function m107(): void {
   heaters.setPrintFan(0);
 }
 
-/** M301 P I D: the hotend's PID gains (Ki per second, Kd in seconds); prints them. */
+/** M301 P I D: the hotend's PID gains (Ki per second, Kd in seconds); M301 alone prints them. */
 export function m301(): void {
   gains(Heater.Hotend);
 }
@@ -185,7 +185,10 @@ function gains(h: Heater): void {
     out.line(rom("Error:PID values must be positive numbers; not changed"));
     return;
   }
-  if (parser.has(Letter.P) || parser.has(Letter.I) || parser.has(Letter.D)) heaters.setGains(h, p, i, d);
+  if (parser.has(Letter.P) || parser.has(Letter.I) || parser.has(Letter.D)) {
+    heaters.setGains(h, p, i, d); // quietly, as Marlin 2.1 (M503 and a bare M301 show them)
+    return;
+  }
   out.text(h == Heater.Hotend ? rom("echo: p:") : rom("echo: bed p:"));
   out.fixed(heaters.kp(h), 2);
   out.text(rom(" i:"));

@@ -129,7 +129,8 @@ test("M115 announces temperature auto-reports", async () => {
 test("M301 and M304 set and print the PID values", async () => {
   const p = await printer();
   assert.match(p.command("M301"), /^echo: p:40\.93 i:4\.88 d:86\.09$/m);
-  assert.match(p.command("M301 P30 I2.5 D90"), /^echo: p:30(\.00?)? i:2\.5(0)? d:90(\.00?)?$/m);
+  assert.equal(p.command("M301 P30 I2.5 D90"), "ok\n");
+  assert.match(p.command("M301"), /^echo: p:30(\.00?)? i:2\.5(0)? d:90(\.00?)?$/m);
   assert.match(p.command("M304"), /^echo: bed p:126\.13 i:4\.3(0)? d:924\.76$/m);
   assert.match(p.command("M301 P-1"), /^Error:PID values must be positive numbers; not changed$/m);
   assert.match(p.command("M301"), /^echo: p:30/m);

@@ -13,7 +13,7 @@ const HEADER = 10;
 const PAYLOAD = 112;
 const EEPROM_BYTES = 4096;
 
-/** Changes every setting there is (all 22 numbers of the payload) away from its factory value. */
+/** Changes every setting there is (all 28 numbers of the payload) away from its factory value. */
 const CHANGE_ALL = [
   "M92 X101 Y102 Z403 E165.5",
   "M203 X400 Y401 Z11 E100",
@@ -21,6 +21,8 @@ const CHANGE_ALL = [
   "M204 P1200 R1300 T1400",
   "M205 B15000 S1.5 T2.25 J0.02",
   "M851 X20.5 Y10.25 Z-0.75",
+  "M301 P30.5 I2.25 D90.5",
+  "M304 P100.5 I3.25 D800.5",
 ];
 
 const DEFAULT_STEPS = /echo: {2}M92 X100\.00 Y100\.00 Z400\.00 E161\.30\n/;
@@ -148,11 +150,11 @@ test("M500 then M501 round-trips every setting", async (t) => {
   const n = CHANGE_ALL.length;
   const defaults = reply(b, 0);
   const changed = reply(b, n + 1);
-  // Every one of the 22 numbers differs from its factory value, so each one is round-tripped.
+  // Every one of the 28 numbers differs from its factory value, so each one is round-tripped.
   const d = numbers(defaults);
   const c = numbers(changed);
-  assert.equal(d.length, 22, defaults);
-  assert.equal(c.length, 22, changed);
+  assert.equal(d.length, 28, defaults);
+  assert.equal(c.length, 28, changed);
   for (let i = 0; i < d.length; i++) assert.notEqual(c[i], d[i], `setting #${i + 1} changed:\n${changed}`);
 
   const stored = reply(b, n + 2).match(STORED);

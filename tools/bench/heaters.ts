@@ -3,7 +3,8 @@
 //
 // printTimeRatio: simulated time from the end of the last heating wait (M190/M109) to the last
 // line's reply, over PrusaSlicer's "; estimated printing time (normal mode)" (which leaves the
-// heating out). Below 1: faster than the slicer's model of the machine.
+// heating out). Below 1: faster than the slicer's model of the machine. printTimeRatioAfterHoming
+// starts after the start code's G28 W instead: the slicer's estimate gives homing no time.
 // heaterCpuPercent: the 1 kHz output interrupt (its body, between markers 42/43, plus an
 // estimated 40 cycles of entry and exit that the markers cannot see) and the control step
 // (markers 40/41, 4 per second), as a share of the 16 MHz CPU.
@@ -22,6 +23,7 @@ function median(xs: number[]): number {
 
 export interface HeaterBench {
   printTimeRatio: number;
+  printTimeRatioAfterHoming: number;
   printSeconds: number;
   printEstimateSeconds: number;
   heatingSeconds: number;
@@ -48,6 +50,10 @@ export async function benchHeaters(log: (s: string) => void): Promise<HeaterBenc
   const last = ends[ends.length - 1] / fcpu;
   const printSeconds = last - heatEnd;
   const printTimeRatio = Math.round((printSeconds / file.estimatedS) * 1000) / 1000;
+  // The same from the end of the start code's G28 W (PrusaSlicer's estimate gives homing no time).
+  const homeIndex = file.commands.findIndex((c, i) => i > lastWait && /^G28\b/.test(c));
+  const afterHomingSeconds = homeIndex >= 0 ? last - ends[homeIndex] / fcpu : printSeconds;
+  const printTimeRatioAfterHoming = Math.round((afterHomingSeconds / file.estimatedS) * 1000) / 1000;
 
   const m = r.report.markers;
   const isrBody = median(m[MARK.isrStart].cycles.map((c, i) => m[MARK.isrEnd].cycles[i] - c));
@@ -59,12 +65,14 @@ export async function benchHeaters(log: (s: string) => void): Promise<HeaterBenc
   log(`  PrusaSlicer MK2S box (tests/fixtures/print), ok-paced:`);
   log(`    heating to the end of M109      ${heatEnd.toFixed(1).padStart(8)} s`);
   log(`    printing (after the last wait)  ${printSeconds.toFixed(1).padStart(8)} s, slicer's estimate ${file.estimatedS} s: printTimeRatio ${printTimeRatio.toFixed(3)}`);
+  log(`    from the end of G28 W           ${afterHomingSeconds.toFixed(1).padStart(8)} s: printTimeRatioAfterHoming ${printTimeRatioAfterHoming.toFixed(3)}`);
   log(`    filament                        ${r.report.axes.e.mm.toFixed(3).padStart(8)} mm (the file: ${file.filamentMm.toFixed(3)} mm)`);
   log(`  heater output interrupt         ${String(heaterIsrCycles).padStart(8)} cycles at 1 kHz (body ${isrBody} + ~${ISR_ENTRY_EXIT_CYCLES} entry/exit)  heaterIsrCycles`);
   log(`  heater control step             ${String(control).padStart(8)} cycles at 4 Hz (PID x2, protections, fans)  heaterControlCycles`);
   log(`  heaters in all                  ${heaterCpuPercent.toFixed(1).padStart(8)} % CPU  heaterCpuPercent`);
   return {
     printTimeRatio,
+    printTimeRatioAfterHoming,
     printSeconds: Math.round(printSeconds * 10) / 10,
     printEstimateSeconds: file.estimatedS,
     heatingSeconds: Math.round(heatEnd * 10) / 10,
