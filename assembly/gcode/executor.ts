@@ -24,7 +24,7 @@ export const MARK_COMMAND_END: u32 = 17;
 export function runNext(): void {
   if (queue.isEmpty()) return;
   const kind = queue.frontKind();
-  if (kind == Entry.Command) {
+  if (kind == Entry.Command || kind == Entry.Panel) {
     keepalive.begin();
     marker(MARK_COMMAND_START);
     dispatch(queue.frontText(), queue.frontLength());
@@ -33,7 +33,10 @@ export function runNext(): void {
   } else {
     protocolError(kind, queue.frontAux());
   }
-  if (temperaturesOnOk) {
+  if (kind == Entry.Panel) {
+    // The host did not send it: no "ok" (the host counts its own).
+    temperaturesOnOk = false;
+  } else if (temperaturesOnOk) {
     temperaturesOnOk = false;
     out.text(rom("ok"));
     printTemperatures();

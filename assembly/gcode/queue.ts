@@ -13,6 +13,8 @@ export const enum Entry {
   ErrorTooLong = 4,
   ErrorInvalidCharacters = 5,
   ErrorNoLineNumber = 6,
+  /** A command from the front panel (ui/commands.ts): runs like the host's, owes the host no reply. */
+  Panel = 7,
 }
 
 const slots = memory.data(SLOTS * SLOT_BYTES);

@@ -33,9 +33,9 @@ export const enum S {
   Size = 88,
 }
 
-const HEADER_BYTES: u32 = 10;
+export const HEADER_BYTES: u32 = 10;
 const SIZE: u32 = <u32>S.Size;
-const MAGIC: u32 = 0x424d4c50; // "PLMB" little-endian
+export const MAGIC: u32 = 0x424d4c50; // "PLMB" little-endian
 
 export const block = memory.data(<i32>S.Size);
 const scratch = memory.data(<i32>S.Size);

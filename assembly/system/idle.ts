@@ -6,12 +6,14 @@ import { poll } from "../serial/receiver";
 import { background } from "./background";
 import * as keepalive from "./keepalive";
 import * as display from "../ui/display";
+import * as panel from "../ui/panel";
 import * as sensors from "../temperature/sensors";
 
 export function idle(): void {
   poll();
   background();
   keepalive.check();
+  panel.poll();
   display.refresh();
   sensors.poll();
 }

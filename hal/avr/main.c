@@ -114,6 +114,7 @@ int main(void) {
   serial_init();
   clock_init();
   adc_init();
+  panel_init();
   hal_marker(MARKER_BOOT);
   fw_instantiate();
   hal_marker(MARKER_INSTANTIATED);

@@ -127,6 +127,10 @@ export class HostPrinter {
   private readonly dirBitAxis: number[] = [];
   private readonly invertDir: boolean[] = [];
   private readonly resetCause: number;
+  /** The front panel: detents turned and not yet taken, the button's contact, tones asked for (ms). */
+  private encoderDetents = 0;
+  private buttonIsDown = false;
+  readonly beeps: number[] = [];
 
   private constructor(opts: HostOptions) {
     this.board = loadBoard(opts.board ?? DEFAULT_BOARD);
@@ -253,6 +257,15 @@ export class HostPrinter {
         return counts;
       },
       logf: (x: number) => Math.fround(Math.log(x)),
+      encoderTake: () => {
+        const d = this.encoderDetents;
+        this.encoderDetents = 0;
+        return d;
+      },
+      buttonDown: () => (this.buttonIsDown ? 1 : 0),
+      beep: (ms: number) => {
+        if (ms > 0) this.beeps.push(ms >>> 0);
+      },
       lcdReady: () => (this.nowNs >= this.lcdFreeNs ? 1 : 0),
       lcdWrite: (isData: number, byte: number) => {
         if (this.nowNs < LCD_READY_NS) return; // still initialising: dropped, as in lcd.c
@@ -323,6 +336,30 @@ export class HostPrinter {
   /** What the display shows, row by row. */
   lcdRows(): string[] {
     return this.lcd.lines();
+  }
+
+  /** Turns the encoder by `detents` (positive clockwise), then runs `ms` (default 120 ms: a screen refresh). */
+  turn(detents: number, ms = 120): void {
+    this.encoderDetents += detents;
+    this.runFor(ms);
+  }
+
+  /** Holds the button down for `holdMs`, releases it and runs `afterMs` more. */
+  press(holdMs: number, afterMs = 120): void {
+    this.buttonIsDown = true;
+    this.runFor(holdMs);
+    this.buttonIsDown = false;
+    this.runFor(afterMs);
+  }
+
+  /** A short press: 100 ms down. */
+  click(): void {
+    this.press(100);
+  }
+
+  /** A long press: 1.2 s down (the firmware's long press is 1 s). */
+  longPress(): void {
+    this.press(1200);
   }
 
   /** What a thermistor (0 hotend, 1 bed) measures from now on, C. */

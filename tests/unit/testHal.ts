@@ -22,6 +22,9 @@ export function createTestHal() {
     adc: new Array<number>(16).fill(1023),
     adcChannel: -1,
     adcStarts: 0,
+    encoder: 0,
+    button: 0,
+    beeps: [] as number[],
   };
   const imports = {
     serialRead: () => (state.input.length ? state.input.shift()! : -1),
@@ -57,6 +60,13 @@ export function createTestHal() {
       return counts;
     },
     logf: (x: number) => Math.fround(Math.log(x)),
+    encoderTake: () => {
+      const d = state.encoder;
+      state.encoder = 0;
+      return d;
+    },
+    buttonDown: () => state.button,
+    beep: (ms: number) => void state.beeps.push(ms >>> 0),
   };
   const testImports = {
     outputLength: () => state.output.length,
@@ -73,6 +83,9 @@ export function createTestHal() {
     lcdChar: (row: number, col: number) => state.lcd.ddram[ROW_ADDRESSES[row] + col],
     setAdc: (channel: number, counts: number) => void (state.adc[channel] = counts),
     adcStarts: () => state.adcStarts,
+    turnEncoder: (detents: number) => void (state.encoder += detents),
+    setButton: (down: number) => void (state.button = down ? 1 : 0),
+    beepCount: () => state.beeps.length,
   };
   return { imports, testImports, state };
 }

@@ -1,0 +1,74 @@
+// The menus, in Prusa MK2's order where the entries exist (reference-heaters-lcd-mesh.md, 3).
+// Each function lists its items for ui/menu.ts; an `if` in front of an item is when it shows.
+//
+// Entries for features the firmware does not have yet are not shown: the places they go are
+// marked "LATER (issue N)" below, so adding one is adding its line.
+
+import { rom } from "../rom";
+import { menuLabel } from "./text";
+import { MenuId, Screen, action, back, screenItem, submenu } from "./menu";
+import * as commands from "./commands";
+import * as motion from "../motion/motion";
+import { E, X, Y, Z } from "../motion/axes";
+
+export function listItems(id: MenuId): void {
+  switch (id) {
+    case MenuId.Main:
+      mainMenu();
+      break;
+    case MenuId.Settings:
+      settingsMenu();
+      break;
+    case MenuId.MoveAxis:
+      moveAxisMenu();
+      break;
+    default:
+      calibrationMenu();
+      break;
+  }
+}
+
+function mainMenu(): void {
+  back(menuLabel("Info screen"));
+  // LATER (issue 11/12): "Live adjust Z", only while printing low (Z < 2 mm).
+  // LATER (issue 8/12): "Tune" while printing (speed, nozzle, bed, fan, flow), else "Preheat"
+  // (PLA/PET/ABS/..., Cooldown).
+  submenu(menuLabel("Settings"), MenuId.Settings);
+  submenu(menuLabel("Calibration"), MenuId.Calibration);
+  screenItem(menuLabel("Info"), Screen.Info, 0);
+}
+
+function settingsMenu(): void {
+  back(menuLabel("Main"));
+  // LATER (issue 8/12): "Temperature" (nozzle, bed, fan targets).
+  submenu(menuLabel("Move axis"), MenuId.MoveAxis);
+  if (motion.enabledSteppers() != 0) {
+    if (action(menuLabel("Disable steppers"), false)) commands.run(rom("M84"));
+  }
+  // LATER (issue 11/12): "Live adjust Z".
+  if (action(menuLabel("Store settings"), true)) commands.run(rom("M500"));
+  if (action(menuLabel("Load settings"), true)) commands.run(rom("M501"));
+  if (action(menuLabel("Factory settings"), true)) commands.run(rom("M502"));
+}
+
+/** Axes whose position is unknown cannot be moved (G1 refuses them): they offer homing instead. */
+function moveAxisMenu(): void {
+  back(menuLabel("Settings"));
+  if ((motion.homedAxes() & 7) != 7) {
+    if (action(menuLabel("Auto home"), true)) commands.run(rom("G28 W"));
+  }
+  if (motion.isHomed(X)) screenItem(menuLabel("Move X"), Screen.MoveAxis, X);
+  if (motion.isHomed(Y)) screenItem(menuLabel("Move Y"), Screen.MoveAxis, Y);
+  if (motion.isHomed(Z)) screenItem(menuLabel("Move Z"), Screen.MoveAxis, Z);
+  screenItem(menuLabel("Extruder"), Screen.MoveAxis, E);
+}
+
+function calibrationMenu(): void {
+  back(menuLabel("Main"));
+  if (action(menuLabel("Auto home"), true)) commands.run(rom("G28 W"));
+  // LATER (issue 10): "Calibrate XYZ" (M45), "Calibrate Z" (M45 Z), "Reset XYZ calibr.".
+  // LATER (issue 11): "Mesh bed leveling" (G80), "Bed level correct", "Z offset",
+  // "Probe accuracy", "Mesh correction".
+  // LATER (issue 8): "PID calibration".
+  screenItem(menuLabel("Show end stops"), Screen.Endstops, 0);
+}
