@@ -412,6 +412,7 @@ static struct {
 static int panel_count, panel_next;
 static avr_cycle_count_t panel_busy_until;
 static int64_t panel_detents, panel_presses;
+static avr_cycle_count_t panel_turn_first, panel_turn_last; /* cycles of the first and last encoder edge */
 static uint64_t beeps, beep_cycles;
 static avr_cycle_count_t beep_on_at;
 static int beep_level;
@@ -465,6 +466,8 @@ static void panel_turn(int detents, double rate) {
     }
   }
   panel_detents += detents;
+  if (n && !panel_turn_first) panel_turn_first = panel_events[0].at;
+  if (n) panel_turn_last = panel_events[panel_count - 1].at;
   panel_busy_until = t0 + (avr_cycle_count_t)(n * period) + ms_cycles(150);
 }
 
@@ -981,8 +984,9 @@ static void write_report(const char *reason, int code) {
   }
   fprintf(f, "], \"bytes\": %llu, \"early\": %llu},\n", (unsigned long long)lcd_bytes, (unsigned long long)lcd_early);
   if (beep_level) beep_cycles += avr->cycle - beep_on_at, beep_on_at = avr->cycle;
-  fprintf(f, "  \"panel\": {\"detentsTurned\": %lld, \"presses\": %lld, \"beeps\": %llu, \"beepMs\": %.1f},\n", (long long)panel_detents,
-          (long long)panel_presses, (unsigned long long)beeps, beep_cycles * 1e3 / cfg.fcpu);
+  fprintf(f, "  \"panel\": {\"detentsTurned\": %lld, \"presses\": %lld, \"beeps\": %llu, \"beepMs\": %.1f, \"turnCycles\": [%llu, %llu]},\n",
+          (long long)panel_detents, (long long)panel_presses, (unsigned long long)beeps, beep_cycles * 1e3 / cfg.fcpu,
+          (unsigned long long)panel_turn_first, (unsigned long long)panel_turn_last);
   fprintf(f, "  \"inputs\": %u,\n  \"markers\": {", (unsigned)(inputs_now == 0xff ? 0 : inputs_now));
   int first = 1;
   for (int id = 0; id < MAX_MARKER_IDS; id++) {
@@ -1247,7 +1251,8 @@ int main(int argc, char **argv) {
     if (!keep_running && in_eof && in_tail == in_head && avr->cycle >= panel_busy_until && panel_next >= panel_count) {
       if (oks_seen >= oks_expected) {
         if (avr->cycle - (oks_expected ? last_ok_cycle : 0) >= settle_cycles && avr->cycle - last_output_cycle >= settle_cycles) break;
-      } else if (avr->cycle - last_output_cycle > timeout_cycles) {
+      } else if (avr->cycle - (last_output_cycle > panel_busy_until ? last_output_cycle : panel_busy_until) > timeout_cycles) {
+        /* (A long '@wait' is the script's silence, not the firmware's.) */
         reason = "no answer";
         code = 3;
         fprintf(stderr, "plumbsim: the firmware stopped answering: %llu of %llu commands got their ok\n", (unsigned long long)oks_seen,
