@@ -71,11 +71,16 @@ let drawIndex: i32 = 0;
 // Items. Each returns true when it is the one activated in an Activate pass, for callers that
 // need to do more than the item does by itself.
 
+/** Activate: an item has acted. The rest of the pass must not: it may have changed the cursor. */
+let acted = false;
+
 function isThis(): bool {
   const i = index++;
   if (pass == Pass.Count) return false;
   if (pass == Pass.Draw) return i == drawIndex;
-  return i == cursor;
+  if (acted || i != cursor) return false;
+  acted = true;
+  return true;
 }
 
 function drawLabel(label: RomText, mark: bool): void {
@@ -180,6 +185,7 @@ export function openScreen(s: Screen, arg: i32): void {
 export function beginPass(p: Pass, row: i32): void {
   pass = p;
   index = 0;
+  acted = false;
   drawIndex = top + row;
 }
 
