@@ -8,6 +8,7 @@ import { compileFirmwareModule, buildBoardImage } from "../build/firmware.ts";
 import { buildSimulator } from "../sim/build.ts";
 import { runSim } from "../sim/run.ts";
 import { formatSize } from "../build/avr.ts";
+import { measurePanel } from "./panel.ts";
 import { buildBenchImages, measureMove, maxSustainedRate, range, sameSteps, CASES, writeJson, F_CPU } from "./stepping.ts";
 
 /** Markers written to GPIOR0 (hal/avr/hal_inline.h, gcode/executor.ts, motion/planner.ts). */
@@ -97,6 +98,7 @@ async function main(): Promise<void> {
     maxStepRateXYBresenham: xyBres.rate,
     cpuPercentXY40k: round1(at40k.cpuPercent),
     cpuPercentXY40kBresenham: round1(at40kBres.cpuPercent),
+    panel: await measurePanel(),
   };
   writeJson(path.join(BUILD, "bench.json"), results);
 
@@ -113,6 +115,7 @@ async function main(): Promise<void> {
   log(`    X+Y at 45 degrees       ${String(xy.rate).padStart(8)}  (${xy.cpuPercent.toFixed(1)}% CPU${ceiling(xy.rate, xyRates)})  maxStepRateXY`);
   log(`    X+Y at 2:1 (Bresenham)  ${String(xyBres.rate).padStart(8)}  (${xyBres.cpuPercent.toFixed(1)}% CPU, X's rate${ceiling(xyBres.rate, xyBresRates)})`);
   log(`  X+Y at 40,000 steps/s each: ${at40k.cpuPercent.toFixed(1)}% CPU at 45 degrees, ${at40kBres.cpuPercent.toFixed(1)}% at 2:1 (X at 40k)`);
+  log(`  front panel: display call ${results.panel.displayCallCyclesMedian} cycles median, ${results.panel.displayCallCyclesMax} max; menu redraw after a click ${results.panel.menuRedrawCycles} cycles in ${results.panel.menuRedrawCalls} calls`);
   log(`  written to build/bench.json`);
 }
 
