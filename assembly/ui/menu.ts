@@ -20,7 +20,7 @@ import { lineChar, lineSpaces } from "./display";
 export const enum Screen {
   Status = 0,
   Menu = 1,
-  MoveAxis = 2,
+  Edit = 2,
   Endstops = 3,
   Info = 4,
 }
@@ -30,6 +30,7 @@ export const enum MenuId {
   Settings = 1,
   MoveAxis = 2,
   Calibration = 3,
+  Tune = 4,
 }
 
 /** Rows a menu shows at once. */
@@ -40,7 +41,7 @@ const CURSOR: u32 = 62; // '>'
 const SPACE: u32 = 32;
 
 export let screen: Screen = Screen.Status;
-/** For screens opened from a menu: which axis (MoveAxis). */
+/** For screens opened from a menu: which value (Edit: ui/screens.ts's Value). */
 export let screenArg: i32 = 0;
 export let menu: MenuId = MenuId.Main;
 export let cursor: i32 = 0;

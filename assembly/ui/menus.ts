@@ -9,7 +9,9 @@ import { menuLabel } from "./text";
 import { MenuId, Screen, action, back, screenItem, submenu } from "./menu";
 import * as commands from "./commands";
 import * as motion from "../motion/motion";
-import { E, X, Y, Z } from "../motion/axes";
+import { X, Y, Z } from "../motion/axes";
+import * as keepalive from "../system/keepalive";
+import { Value } from "./screens";
 
 export function listItems(id: MenuId): void {
   switch (id) {
@@ -22,6 +24,9 @@ export function listItems(id: MenuId): void {
     case MenuId.MoveAxis:
       moveAxisMenu();
       break;
+    case MenuId.Tune:
+      tuneMenu();
+      break;
     default:
       calibrationMenu();
       break;
@@ -31,8 +36,9 @@ export function listItems(id: MenuId): void {
 function mainMenu(): void {
   back(menuLabel("Info screen"));
   // LATER (issue 11/12): "Live adjust Z", only while printing low (Z < 2 mm).
-  // LATER (issue 8/12): "Tune" while printing (speed, nozzle, bed, fan, flow), else "Preheat"
-  // (PLA/PET/ABS/..., Cooldown).
+  // "Tune" while the printer works (moves planned, or a command running), as Prusa's shows it
+  // while moves are planned. LATER (issue 8/12): otherwise "Preheat" (PLA/PET/ABS/..., Cooldown).
+  if (motion.isMoving() || keepalive.isBusy()) submenu(menuLabel("Tune"), MenuId.Tune);
   submenu(menuLabel("Settings"), MenuId.Settings);
   submenu(menuLabel("Calibration"), MenuId.Calibration);
   screenItem(menuLabel("Info"), Screen.Info, 0);
@@ -57,10 +63,17 @@ function moveAxisMenu(): void {
   if ((motion.homedAxes() & 7) != 7) {
     if (action(menuLabel("Auto home"), true)) commands.run(rom("G28 W"));
   }
-  if (motion.isHomed(X)) screenItem(menuLabel("Move X"), Screen.MoveAxis, X);
-  if (motion.isHomed(Y)) screenItem(menuLabel("Move Y"), Screen.MoveAxis, Y);
-  if (motion.isHomed(Z)) screenItem(menuLabel("Move Z"), Screen.MoveAxis, Z);
-  screenItem(menuLabel("Extruder"), Screen.MoveAxis, E);
+  if (motion.isHomed(X)) screenItem(menuLabel("Move X"), Screen.Edit, Value.MoveX);
+  if (motion.isHomed(Y)) screenItem(menuLabel("Move Y"), Screen.Edit, Value.MoveY);
+  if (motion.isHomed(Z)) screenItem(menuLabel("Move Z"), Screen.Edit, Value.MoveZ);
+  screenItem(menuLabel("Extruder"), Screen.Edit, Value.MoveE);
+}
+
+function tuneMenu(): void {
+  back(menuLabel("Main"));
+  screenItem(menuLabel("Speed"), Screen.Edit, Value.Speed);
+  // LATER (issue 8): "Nozzle", "Bed", "Fan speed" targets.
+  screenItem(menuLabel("Flow"), Screen.Edit, Value.Flow);
 }
 
 function calibrationMenu(): void {

@@ -1,5 +1,5 @@
-// Screens opened from the menus that are not lists: moving an axis with the knob, the end
-// stops and probe, and the firmware's identity and settings state. Each draws its rows for the
+// Screens opened from the menus that are not lists: a value edited with the knob (an axis to
+// move, the speed), the end stops and probe, and the firmware's identity and settings state. Each draws its rows for the
 // display (one row per call, like the menus) and takes the knob's input; a click goes back to
 // the menu it was opened from.
 
@@ -19,83 +19,122 @@ import * as commands from "./commands";
 import { commit, lineChar, lineNumber, lineSpaces, lineText } from "./display";
 
 // ---------------------------------------------------------------------------------------------
-// Move axis: each detent moves the axis 1 mm (Prusa MK2's lcd_move_x/y/z/e move 1 mm per
-// detent too), within the travel limits, at a manual feedrate. The moves are G1 lines in the
-// command queue; turning faster than the axis moves piles up no lines: a new one goes only when
-// the queue is empty, to wherever the knob has got to by then.
+// Values edited with the knob: the axes of Move axis, and the speed and flow of Tune. Each has a
+// range, a unit and a G-code line that applies it. A value is applied as the knob turns: a new
+// line goes only when the command queue is empty, with wherever the knob has got to by then, so
+// turning faster than the printer follows piles up no lines (and never more than one move).
+//
+// Move axis: each detent moves the axis 1 mm (Prusa MK2's lcd_move_x/y/z/e move 1 mm per detent
+// too), within the travel limits, at a manual feedrate.
 
-const MOVE_MM_PER_DETENT: f32 = 1;
+export const enum Value {
+  MoveX = 0, // = axis index, for the four moves
+  MoveY = 1,
+  MoveZ = 2,
+  MoveE = 3,
+  Speed = 4, // M220: feedrate override, %
+  Flow = 5, // M221: extrusion multiplier, %
+}
+
 /** mm/min: X and Y 50 mm/s, Z 10 mm/s (its limit is 12), E 2 mm/s. */
 const MOVE_FEEDRATE = memory.data<f32>([3000, 3000, 600, 120]);
 /** E has no travel limits; the screen keeps it within this many mm of where it started. */
 const E_RANGE_MM: f32 = 1000;
+/** M220 and M221 take 10 to 500 % (gcode/motionCommands.ts). */
+const PERCENT_MIN: f32 = 10;
+const PERCENT_MAX: f32 = 500;
 
 let target: f32 = 0;
-let queued: f32 = 0;
+let applied: f32 = 0;
 let eStart: f32 = 0;
 
-function moveMin(axis: i32): f32 {
-  return axis == E ? eStart - E_RANGE_MM : motion.minLimit(axis) + motion.offsetOf(axis);
+function isMove(v: i32): bool {
+  return v <= <i32>Value.MoveE;
 }
 
-function moveMax(axis: i32): f32 {
-  return axis == E ? eStart + E_RANGE_MM : motion.maxLimit(axis) + motion.offsetOf(axis);
+function valueMin(v: i32): f32 {
+  if (!isMove(v)) return PERCENT_MIN;
+  return v == E ? eStart - E_RANGE_MM : motion.minLimit(v) + motion.offsetOf(v);
+}
+
+function valueMax(v: i32): f32 {
+  if (!isMove(v)) return PERCENT_MAX;
+  return v == E ? eStart + E_RANGE_MM : motion.maxLimit(v) + motion.offsetOf(v);
+}
+
+function valueNow(v: i32): f32 {
+  if (isMove(v)) return motion.logical(v);
+  return <f32>(v == <i32>Value.Speed ? motion.feedratePercent : motion.flowPercent);
 }
 
 /** A screen was just opened: take what it shows from the printer now. */
 export function enter(): void {
-  if (screen == Screen.MoveAxis) {
-    target = queued = motion.logical(screenArg);
+  if (screen == Screen.Edit) {
+    target = applied = valueNow(screenArg);
     eStart = motion.logical(E);
   } else if (screen == Screen.Info) {
     settingsState = readSettingsState();
   }
 }
 
-/** Detents turned while this screen shows. */
+/** Detents turned while this screen shows: one unit (1 mm, 1 %) each, within the range. */
 export function turn(detents: i32): void {
-  if (screen != Screen.MoveAxis) return;
-  const axis = screenArg;
-  let t = target + <f32>detents * MOVE_MM_PER_DETENT;
-  if (t < moveMin(axis)) t = moveMin(axis);
-  if (t > moveMax(axis)) t = moveMax(axis);
+  if (screen != Screen.Edit) return;
+  const v = screenArg;
+  let t = target + <f32>detents;
+  if (t < valueMin(v)) t = valueMin(v);
+  if (t > valueMax(v)) t = valueMax(v);
   target = t;
 }
 
-/** Work a screen does on every pass: queue the next move. */
+/** Work a screen does on every pass: apply the value as it is now. */
 export function service(): void {
-  if (screen != Screen.MoveAxis || target == queued || !queue.isEmpty()) return;
-  const axis = screenArg;
-  const relative = motion.relativeAll || (axis == E && motion.relativeE);
-  commands.begin(rom("G1 "));
-  commands.appendChar(axisLetter(axis));
-  commands.appendFixed(relative ? target - queued : target, 2);
-  commands.append(rom(" F"));
-  commands.appendFixed(load<f32>(MOVE_FEEDRATE + (<u32>axis << 2)), 0);
-  if (commands.submit()) queued = target;
+  if (screen != Screen.Edit || target == applied || !queue.isEmpty()) return;
+  const v = screenArg;
+  if (isMove(v)) {
+    const relative = motion.relativeAll || (v == E && motion.relativeE);
+    commands.begin(rom("G1 "));
+    commands.appendChar(axisLetter(v));
+    commands.appendFixed(relative ? target - applied : target, 2);
+    commands.append(rom(" F"));
+    commands.appendFixed(load<f32>(MOVE_FEEDRATE + (<u32>v << 2)), 0);
+  } else {
+    commands.begin(v == <i32>Value.Speed ? rom("M220 S") : rom("M221 S"));
+    commands.appendFixed(target, 0);
+  }
+  if (commands.submit()) applied = target;
 }
 
 // ---------------------------------------------------------------------------------------------
 // Drawing.
 
 export function renderRow(row: u32): void {
-  if (screen == Screen.MoveAxis) renderMoveAxis(row);
+  if (screen == Screen.Edit) renderEdit(row);
   else if (screen == Screen.Endstops) renderEndstops(row);
   else renderInfo(row);
   commit(row);
 }
 
-function renderMoveAxis(row: u32): void {
-  const axis = screenArg;
+function renderEdit(row: u32): void {
+  const v = screenArg;
+  const move = isMove(v);
   if (row == 0) {
-    lineText(axis == E ? lcdText("Move extruder") : lcdText("Move "), false);
-    if (axis != E) lineChar(axisLetter(axis));
+    if (v == E) lineText(lcdText("Move extruder"), false);
+    else if (move) {
+      lineText(lcdText("Move "), false);
+      lineChar(axisLetter(v));
+    } else lineText(v == <i32>Value.Speed ? lcdText("Speed") : lcdText("Flow"), false);
   } else if (row == 2) {
     lineSpaces(1);
-    lineChar(axisLetter(axis));
-    lineChar(58); // ':'
-    lineNumber(target, 2, 9);
-    lineText(lcdText(" mm"), false);
+    if (move) {
+      lineChar(axisLetter(v));
+      lineChar(58); // ':'
+      lineNumber(target, 2, 9);
+      lineText(lcdText(" mm"), false);
+    } else {
+      lineNumber(target, 0, 5);
+      lineText(lcdText(" %"), false);
+    }
   } else if (row == 3) {
     lineText(lcdText("Turn; click: done"), false);
   }
