@@ -380,7 +380,7 @@ static const uint8_t *lcd_row(int r) {
  *
  * The encoder and its button are driven from the script: lines of the serial input that start
  * with '@' are the harness's, never sent to the firmware (and typed in the console they work the
- * same). Each runs once every earlier command has had its "ok" and the previous '@' line is
+ * same; over a pty every line is the host's). Each runs once every earlier command has had its "ok" and the previous '@' line is
  * over, and the serial input waits until it is over itself:
  *
  *   @turn N [RATE]   N detents (negative: the other way) at RATE detents/s (default 20)
@@ -544,7 +544,8 @@ static void panel_directive(char *line) {
 /* At the start of a serial line: an '@' line is the harness's. 1 when the serial input must wait. */
 static int panel_script(void) {
   if (avr->cycle < panel_busy_until) return 1;
-  if (!at_line_start || in_tail == in_head || in_buf[in_tail] != '@') return 0;
+  /* Over a pty the serial input is a real host's: its lines all go to the firmware. */
+  if (pty_mode || !at_line_start || in_tail == in_head || in_buf[in_tail] != '@') return 0;
   if (oks_seen < oks_expected) return 1; /* after every earlier command's reply */
   size_t end = in_tail;
   while (end < in_head && in_buf[end] != '\n') end++;
