@@ -18,22 +18,24 @@ export interface PanelBench {
 }
 
 export async function measurePanel(): Promise<PanelBench> {
-  // M118 stamps the command marker just before the click: the window starts there.
-  const script = ["@wait 300", "@click", "@wait 300", "@r", "@wait 300", "M118 E1 panel", "@click", "@wait 300"].join("\n") + "\n";
+  // M118 stamps the command marker just before each click: the first click opens the main menu
+  // (on its release, 100 ms later: from 150 ms after the marker on, only menus show); the second
+  // opens Settings, and the redraw window starts there.
+  const script = ["@wait 300", "M118 E1 panel", "@click", "@wait 300", "@r", "@wait 300", "M118 E1 panel", "@click", "@wait 300"].join("\n") + "\n";
   const r = await runSim({ input: script, maxSeconds: 30 });
   if (r.report.exit !== "done") throw new Error(`panel bench: harness ${r.report.exit}\n${r.stderr}`);
   const m = r.report.markers;
   const a = m[MARK.displayStart];
   const b = m[MARK.displayEnd];
   const mark = m[MARK.commandStart];
-  if (!a || !b || !mark) throw new Error("panel bench: markers missing");
+  if (!a || !b || !mark || mark.cycles.length < 2) throw new Error("panel bench: markers missing");
+  const menusFrom = mark.cycles[mark.cycles.length - 2] + 0.15 * r.report.fcpu;
   const windowStart = mark.cycles[mark.cycles.length - 1];
   const windowEnd = windowStart + 0.3 * r.report.fcpu;
-  // The first display calls are the boot's status screen: only those once a menu shows count.
   const n = Math.min(a.cycles.length, b.cycles.length);
   const calls: { at: number; cycles: number }[] = [];
   for (let i = 0; i < n; i++) calls.push({ at: a.cycles[i], cycles: b.cycles[i] - a.cycles[i] - (b.isrCycles[i] - a.isrCycles[i]) });
-  const inMenus = calls.filter((c) => c.at >= 0.35 * r.report.fcpu);
+  const inMenus = calls.filter((c) => c.at >= menusFrom);
   const window = calls.filter((c) => c.at >= windowStart && c.at < windowEnd);
   const sorted = inMenus.map((c) => c.cycles).sort((x, y) => x - y);
   return {
