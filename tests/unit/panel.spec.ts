@@ -8,7 +8,9 @@ import { Entry } from "../../assembly/gcode/queue";
 import * as motion from "../../assembly/motion/motion";
 import { initAxes } from "../../assembly/motion/axes";
 import { initStepper } from "../../assembly/motion/stepper";
-import { beepCount, setButton, setMillis, turnEncoder } from "./helpers";
+import { beepCount, setButton, setMillis, takeOutput, turnEncoder } from "./helpers";
+import { clearFault, raiseFault } from "../../assembly/system/fault";
+import { rom } from "../../assembly/rom";
 
 let now: u32 = 100000;
 
@@ -162,5 +164,19 @@ describe("the menus", () => {
     setButton(0);
     run(50);
     expect(menu.screen).toBe(Screen.Status);
+  });
+
+  it("calls the owner once when a fault latches, and shows the status screen with its reason", () => {
+    click();
+    expect(menu.screen).toBe(Screen.Menu);
+    const beeps = beepCount();
+    raiseFault(rom("test fault"), rom("Test fault"), false);
+    run(50);
+    expect(menu.screen).toBe(Screen.Status);
+    expect(beepCount() - beeps).toBe(1);
+    run(2000);
+    expect(beepCount() - beeps).toBe(1);
+    clearFault();
+    takeOutput();
   });
 });
