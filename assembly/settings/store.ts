@@ -123,7 +123,7 @@ export let lastStoredCrc: u32 = 0;
 export let lastComputedCrc: u32 = 0;
 export let lastBadField: u32 = 0;
 
-function readU16(addr: u32): u32 {
+export function readU16(addr: u32): u32 {
   return eepromRead(addr) | (eepromRead(addr + 1) << 8);
 }
 

@@ -208,17 +208,13 @@ function renderTemperature(sensor: Sensor): void {
 /** "X92.00 " at columns 0, 7 and 14: up to two decimals, fewer when the value needs the room. */
 function renderAxis(axis: i32): void {
   lineChar(axisLetter(axis));
-  let n: u32 = 1;
   if (!motion.isHomed(axis)) {
     store<u8>(scratch, 63); // '?'
+    lineRight(1, FIELD);
   } else {
-    n = formatFixedFit(scratch, motion.logical(axis), DECIMALS, FIELD);
-    if (n == 0) {
-      // Does not fit (a G92 offset of thousands of mm): "#####".
-      for (; n < FIELD; n++) store<u8>(scratch + n, 35);
-    }
+    // "#####" when it does not fit (a G92 offset of thousands of mm).
+    lineNumber(motion.logical(axis), DECIMALS, FIELD);
   }
-  lineRight(n, FIELD);
   if (axis != Z) lineChar(SPACE);
   else commit(1);
 }

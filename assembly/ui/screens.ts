@@ -170,18 +170,14 @@ const enum SettingsState {
 
 let settingsState: SettingsState = SettingsState.Empty;
 
-function eepromU16(addr: u32): u32 {
-  return eepromRead(addr) | (eepromRead(addr + 1) << 8);
-}
-
 /** Compares the EEPROM record (settings/store.ts lays it out) with the settings in use. */
 function readSettingsState(): SettingsState {
-  const magic = eepromU16(0) | (eepromU16(2) << 16);
+  const magic = settings.readU16(0) | (settings.readU16(2) << 16);
   if (magic == 0xffffffff) return SettingsState.Empty;
   if (magic != settings.MAGIC) return SettingsState.Foreign;
   const size = <u32>settings.S.Size;
-  if (eepromU16(4) != settings.SETTINGS_VERSION || eepromU16(6) != size) return SettingsState.Unsaved;
-  if (eepromU16(8) != crc16(settings.block, size)) return SettingsState.Unsaved;
+  if (settings.readU16(4) != settings.SETTINGS_VERSION || settings.readU16(6) != size) return SettingsState.Unsaved;
+  if (settings.readU16(8) != crc16(settings.block, size)) return SettingsState.Unsaved;
   for (let i: u32 = 0; i < size; i++) {
     if (eepromRead(settings.HEADER_BYTES + i) != <u32>load<u8>(settings.block + i)) return SettingsState.Unsaved;
   }
