@@ -197,10 +197,7 @@ export function itemsListed(): i32 {
 
 /** Moves the cursor by `detents` within `count` items (stopping at the ends), scrolling with it. */
 export function moveCursor(detents: i32, count: i32): void {
-  let c = cursor + detents;
-  if (c >= count) c = count - 1;
-  if (c < 0) c = 0;
-  clampTo(c, count);
+  clampTo(cursor + detents, count);
 }
 
 /** Keeps the cursor on an item that is there (items may vanish with the printer's state). */
