@@ -66,6 +66,13 @@
  * the time (0 is off at once). A heater's duty falls to 0 by itself when not set again within 1 s.
  */
 @external("hal", "outputDuty") export declare function outputDuty(output: u32, duty: u32): void;
+// The front panel: rotary encoder with push button, and beeper (hal/avr/panel.c).
+/** Whole encoder detents turned since the last call: positive clockwise, negative the other way. */
+@external("hal", "encoderTake") export declare function encoderTake(): i32;
+/** The encoder's button as it is now, not debounced: 1 pressed, 0 released. */
+@external("hal", "buttonDown") export declare function buttonDown(): u32;
+/** The beeper on for `ms` milliseconds (0: off); a new call replaces a tone under way. */
+@external("hal", "beep") export declare function beep(ms: u32): void;
 
 // Math the firmware would otherwise get from AssemblyScript's f64 library.
 /** Natural logarithm, single precision (avr-libc's logf). */

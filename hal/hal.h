@@ -47,6 +47,9 @@ void hal_adcStart(u32 channel);
 u32 hal_adcResult(void);
 static inline f32 hal_logf(f32 x);
 void hal_outputDuty(u32 output, u32 duty);
+u32 hal_encoderTake(void);
+u32 hal_buttonDown(void);
+void hal_beep(u32 ms);
 /* END HAL IMPORTS */
 
 /* The runtime's side: a wasm trap (out-of-bounds access, division by zero, unreachable...). */

@@ -20,7 +20,7 @@ export function runNext(): void {
   const kind = queue.frontKind();
   // The temperatures go on the "ok" line of M105, as Marlin answers it.
   let reply = Reply.Ok;
-  if (kind == Entry.Command) {
+  if (kind == Entry.Command || kind == Entry.Panel) {
     keepalive.begin();
     marker(MARK_COMMAND_START);
     reply = dispatch(queue.frontText(), queue.frontLength());
@@ -29,7 +29,9 @@ export function runNext(): void {
   } else {
     protocolError(kind, queue.frontAux());
   }
-  if (reply == Reply.OkWithTemperatures) {
+  if (kind == Entry.Panel) {
+    // The host did not send it: no "ok" (the host counts its own).
+  } else if (reply == Reply.OkWithTemperatures) {
     out.text(rom("ok"));
     printTemperatures();
     out.newline();

@@ -19,6 +19,8 @@ export const enum Entry {
   ErrorOverflow = 8,
   /** M110 with arguments other than N<line number>. */
   ErrorBadM110 = 9,
+  /** A command from the front panel (ui/commands.ts): runs like the host's, owes the host no reply. */
+  Panel = 10,
 }
 
 const slots = memory.data(SLOTS * SLOT_BYTES);

@@ -35,9 +35,9 @@ export const enum S {
   Size = 112,
 }
 
-const HEADER_BYTES: u32 = 10;
+export const HEADER_BYTES: u32 = 10;
 const SIZE: u32 = <u32>S.Size;
-const MAGIC: u32 = 0x424d4c50; // "PLMB" little-endian
+export const MAGIC: u32 = 0x424d4c50; // "PLMB" little-endian
 
 export const block = memory.data(<i32>S.Size);
 const scratch = memory.data(<i32>S.Size);
@@ -137,7 +137,7 @@ export let lastStoredCrc: u32 = 0;
 export let lastComputedCrc: u32 = 0;
 export let lastBadField: u32 = 0;
 
-function readU16(addr: u32): u32 {
+export function readU16(addr: u32): u32 {
   return eepromRead(addr) | (eepromRead(addr + 1) << 8);
 }
 

@@ -9,6 +9,7 @@ import { service } from "../motion/motion";
 import { serviceEmergencies } from "./emergency";
 import * as keepalive from "./keepalive";
 import * as display from "../ui/display";
+import * as panel from "../ui/panel";
 import * as sensors from "../temperature/sensors";
 import * as heaters from "../temperature/heaters";
 import { autoreport } from "../temperature/report";
@@ -19,6 +20,7 @@ export function idle(): void {
   service();
   watchdogReset();
   keepalive.check();
+  panel.poll();
   display.refresh();
   sensors.poll();
   heaters.manage();

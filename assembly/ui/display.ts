@@ -31,6 +31,7 @@ import * as sensors from "../temperature/sensors";
 import { Reading, Sensor } from "../temperature/sensors";
 import { NUMBER_MAX, formatFixedFit, formatUint } from "../format";
 import * as status from "./status";
+import * as panel from "./panel";
 import * as motion from "../motion/motion";
 import { Z, axisLetter } from "../motion/axes";
 import { Activity, activity } from "../system/state";
@@ -62,6 +63,7 @@ let lineEnd: u32 = 0;
 let step: u32 = 0;
 let renderedAt: u32 = 0;
 let renderedStatus: u32 = 0;
+let renderedPanel: u32 = 0;
 let started = false;
 
 /** Per row, the columns where `frame` may differ from `shown`: from..to-1 (from == to: none). */
@@ -88,17 +90,17 @@ export function refresh(): void {
 // ---------------------------------------------------------------------------------------------
 // Building a row.
 
-function lineChar(c: u32): void {
+export function lineChar(c: u32): void {
   if (lineEnd < COLS) store<u8>(line + lineEnd++, <u8>c);
 }
 
 /** Spaces up to column `col`. */
-function lineSpaces(col: u32): void {
+export function lineSpaces(col: u32): void {
   while (lineEnd < col) lineChar(SPACE);
 }
 
 /** A flash text, up to its end, or up to its first space when `word`. */
-function lineText(t: RomText, word: bool): void {
+export function lineText(t: RomText, word: bool): void {
   const offset = romOffset(t);
   const length = romLength(t);
   for (let i: u32 = 0; i < length; i++) {
@@ -114,8 +116,15 @@ function lineRight(length: u32, width: u32): void {
   for (let i: u32 = 0; i < length; i++) lineChar(load<u8>(scratch + i));
 }
 
+/** `v` with `decimals` places, right-aligned in `width` columns ("#" filled when it does not fit). */
+export function lineNumber(v: f32, decimals: u32, width: u32): void {
+  let n = formatFixedFit(scratch, v, decimals, width);
+  if (n == 0) for (; n < width; n++) store<u8>(scratch + n, 35);
+  lineRight(n, width);
+}
+
 /** The row, padded with spaces, becomes `frame`'s row `row`; what changed is marked dirty. */
-function commit(row: u32): void {
+export function commit(row: u32): void {
   lineSpaces(COLS);
   const to = frame + row * COLS;
   let first = COLS;
@@ -150,15 +159,23 @@ function renderDue(): bool {
   // the first readings of the sensors are in, so it is sent once, with them.
   if (!started && !lcdReady()) return false;
   const now = millis();
-  if (started && now - renderedAt < REFRESH_MS && status.revision == renderedStatus) return false;
+  if (started && now - renderedAt < REFRESH_MS && status.revision == renderedStatus && panel.revision() == renderedPanel) return false;
   started = true;
   renderedAt = now;
   renderedStatus = status.revision;
+  renderedPanel = panel.revision();
   return true;
 }
 
 /** One step of rendering the screen. */
 function render(): void {
+  if (panel.isActive()) {
+    // A menu or screen of the front panel (ui/panel.ts): one row per step.
+    if (step >= ROWS) step = 0;
+    panel.renderRow(step);
+    step = step == ROWS - 1 ? 0 : step + 1;
+    return;
+  }
   if (step == 0) renderTemperatures();
   else if (step <= 3) renderAxis(<i32>step - 1);
   else if (step == 4) renderState();
@@ -216,17 +233,13 @@ function renderTemperature(sensor: Sensor): void {
 /** "X92.00 " at columns 0, 7 and 14: up to two decimals, fewer when the value needs the room. */
 function renderAxis(axis: i32): void {
   lineChar(axisLetter(axis));
-  let n: u32 = 1;
   if (!motion.isHomed(axis)) {
     store<u8>(scratch, 63); // '?'
+    lineRight(1, FIELD);
   } else {
-    n = formatFixedFit(scratch, motion.logical(axis), DECIMALS, FIELD);
-    if (n == 0) {
-      // Does not fit (a G92 offset of thousands of mm): "#####".
-      for (; n < FIELD; n++) store<u8>(scratch + n, 35);
-    }
+    // "#####" when it does not fit (a G92 offset of thousands of mm).
+    lineNumber(motion.logical(axis), DECIMALS, FIELD);
   }
-  lineRight(n, FIELD);
   if (axis != Z) lineChar(SPACE);
   else commit(1);
 }

@@ -47,6 +47,7 @@ void serial_write_polled(uint8_t byte);
 void clock_init(void);
 void adc_init(void);
 void outputs_init(void);
+void panel_init(void);
 uint16_t clock_us16(void);
 void stepper_timer_init(void);
 void board_pins_init(void);

@@ -124,6 +124,7 @@ int main(void) {
   clock_init();
   adc_init();
   outputs_init();
+  panel_init();
   hal_marker(MARKER_BOOT);
   fw_instantiate();
   hal_marker(MARKER_INSTANTIATED);

@@ -152,6 +152,10 @@ export class HostPrinter {
   /** With traceThermal(): the model's heat every 250 ms of virtual time, blocking commands included. */
   readonly thermalTrace: ThermalSample[] = [];
   private thermalTraceNextNs = Number.POSITIVE_INFINITY;
+  /** The front panel: detents turned and not yet taken, the button's contact, tones asked for (ms). */
+  private encoderDetents = 0;
+  private buttonIsDown = false;
+  readonly beeps: number[] = [];
 
   private constructor(opts: HostOptions) {
     this.board = loadBoard(opts.board ?? DEFAULT_BOARD);
@@ -294,6 +298,15 @@ export class HostPrinter {
         return counts;
       },
       logf: (x: number) => Math.fround(Math.log(x)),
+      encoderTake: () => {
+        const d = this.encoderDetents;
+        this.encoderDetents = 0;
+        return d;
+      },
+      buttonDown: () => (this.buttonIsDown ? 1 : 0),
+      beep: (ms: number) => {
+        if (ms > 0) this.beeps.push(ms >>> 0);
+      },
       lcdReady: () => (this.nowNs >= this.lcdFreeNs ? 1 : 0),
       lcdWrite: (isData: number, byte: number) => {
         if (this.nowNs < LCD_READY_NS) return; // still initialising: dropped, as in lcd.c
@@ -364,6 +377,30 @@ export class HostPrinter {
   /** What the display shows, row by row. */
   lcdRows(): string[] {
     return this.lcd.lines();
+  }
+
+  /** Turns the encoder by `detents` (positive clockwise), then runs `ms` (default 120 ms: a screen refresh). */
+  turn(detents: number, ms = 120): void {
+    this.encoderDetents += detents;
+    this.runFor(ms);
+  }
+
+  /** Holds the button down for `holdMs`, releases it and runs `afterMs` more. */
+  press(holdMs: number, afterMs = 120): void {
+    this.buttonIsDown = true;
+    this.runFor(holdMs);
+    this.buttonIsDown = false;
+    this.runFor(afterMs);
+  }
+
+  /** A short press: 100 ms down. */
+  click(): void {
+    this.press(100);
+  }
+
+  /** A long press: 1.2 s down (the firmware's long press is 1 s). */
+  longPress(): void {
+    this.press(1200);
   }
 
   /** Puts a heater (0 hotend, 1 bed) and its thermistor at this temperature now, C; heat then flows from there. */

@@ -13,6 +13,9 @@
 @external("testHal", "lcdChar") export declare function lcdChar(row: u32, col: u32): u32;
 @external("testHal", "setAdc") export declare function setAdc(channel: u32, counts: u32): void;
 @external("testHal", "adcStarts") export declare function adcStarts(): u32;
+@external("testHal", "turnEncoder") export declare function turnEncoder(detents: i32): void;
+@external("testHal", "setButton") export declare function setButton(down: u32): void;
+@external("testHal", "beepCount") export declare function beepCount(): u32;
 
 /** Everything printed since the last call. */
 export function takeOutput(): string {

@@ -23,6 +23,9 @@ export function createTestHal() {
     adcChannel: -1,
     adcStarts: 0,
     duties: [0, 0, 0, 0],
+    encoder: 0,
+    button: 0,
+    beeps: [] as number[],
   };
   const imports = {
     serialRead: () => (state.input.length ? state.input.shift()! : -1),
@@ -60,6 +63,13 @@ export function createTestHal() {
     },
     logf: (x: number) => Math.fround(Math.log(x)),
     outputDuty: (output: number, duty: number) => void (state.duties[output >>> 0] = duty >>> 0),
+    encoderTake: () => {
+      const d = state.encoder;
+      state.encoder = 0;
+      return d;
+    },
+    buttonDown: () => state.button,
+    beep: (ms: number) => void state.beeps.push(ms >>> 0),
   };
   const testImports = {
     outputLength: () => state.output.length,
@@ -76,6 +86,9 @@ export function createTestHal() {
     lcdChar: (row: number, col: number) => state.lcd.ddram[ROW_ADDRESSES[row] + col],
     setAdc: (channel: number, counts: number) => void (state.adc[channel] = counts),
     adcStarts: () => state.adcStarts,
+    turnEncoder: (detents: number) => void (state.encoder += detents),
+    setButton: (down: number) => void (state.button = down ? 1 : 0),
+    beepCount: () => state.beeps.length,
   };
   return { imports, testImports, state };
 }

@@ -9,6 +9,7 @@ import { buildSimulator } from "../sim/build.ts";
 import { runSim } from "../sim/run.ts";
 import { formatSize } from "../build/avr.ts";
 import { benchHeaters } from "./heaters.ts";
+import { measurePanel } from "./panel.ts";
 import { buildBenchImages, measureMove, maxSustainedRate, range, sameSteps, CASES, writeJson, F_CPU } from "./stepping.ts";
 import { loadBoard } from "../build/board.ts";
 
@@ -120,6 +121,7 @@ async function main(): Promise<void> {
     isrWorstCyclesBenchBoard: worstBench,
     serialBudgetCycles,
     ...heaters,
+    panel: await measurePanel(),
   };
   writeJson(path.join(BUILD, "bench.json"), results);
 
@@ -140,6 +142,7 @@ async function main(): Promise<void> {
   log(`    ${DEFAULT_BOARD} at 40k steps/s    ${String(worstMk2.cycles).padStart(8)}  (${((worstMk2.cycles / F_CPU) * 1e6).toFixed(1)} us, ${worstMk2.where}, homing included)  isrWorstCycles`);
   log(`    bench board up to 100k   ${String(worstBench).padStart(8)}  (${((worstBench / F_CPU) * 1e6).toFixed(1)} us)  isrWorstCyclesBenchBoard`);
   for (const l of heaterLines) log(l);
+  log(`  front panel: display call ${results.panel.displayCallCyclesMedian} cycles median, ${results.panel.displayCallCyclesMax} max; menu redraw after a click ${results.panel.menuRedrawCycles} cycles in ${results.panel.menuRedrawCalls} calls`);
   log(`  written to build/bench.json`);
 }
 

@@ -15,7 +15,7 @@ export const FLASH_LIMIT = 240 * 1024;
 export const SRAM_STATIC_LIMIT = 6 * 1024;
 
 /** HAL sources, relative to the project root. The generated module is #included by main.c. */
-export const HAL_SOURCES = ["hal/avr/main.c", "hal/avr/serial.c", "hal/avr/clock.c", "hal/avr/eeprom.c", "hal/avr/board.c", "hal/avr/lcd.c", "hal/avr/adc.c", "hal/avr/outputs.c"];
+export const HAL_SOURCES = ["hal/avr/main.c", "hal/avr/serial.c", "hal/avr/clock.c", "hal/avr/eeprom.c", "hal/avr/board.c", "hal/avr/lcd.c", "hal/avr/adc.c", "hal/avr/outputs.c", "hal/avr/panel.c"];
 /** Generated sources, relative to build/<board>/gen. */
 export const GEN_SOURCES = ["board_data.c"];
 

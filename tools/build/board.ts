@@ -556,5 +556,11 @@ export function simBoardConfig(board: Board): string {
     return `${k} ${r.port} ${r.bit}`;
   });
   out.push(`lcd ${lcd.cols} ${lcd.rows} ${lcdPins.join(" ")}`);
+  // The front panel: encoder phases A and B, its button, the beeper.
+  const panelPins = [board.encoder.a, board.encoder.b, board.encoder.button, board.beeper].map((pin) => {
+    const r = parsePin(pin, "encoder");
+    return `${r.port} ${r.bit}`;
+  });
+  out.push(`panel ${panelPins.join(" ")}`);
   return out.join("\n") + "\n";
 }

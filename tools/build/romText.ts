@@ -24,6 +24,14 @@ function describe(node: AnyNode): string {
   return `${range.source.normalizedPath}:${line}`;
 }
 
+/**
+ * The calls replaced by a flash text, and how long their text may be. Display texts are checked
+ * here, at build time, as Prusa's language files are: lcdText() is a whole row of the 20x4
+ * display, menuLabel() a menu line between the cursor column and the submenu mark (see
+ * assembly/ui/text.ts).
+ */
+export const TEXT_FUNCTIONS: Record<string, number> = { rom: Infinity, lcdText: 20, menuLabel: 18 };
+
 export class RomTextTransform extends Transform {
   readonly collected: RomTexts = { texts: [], offsets: [], size: 0 };
   private readonly index = new Map<string, number>();
@@ -51,14 +59,18 @@ export class RomTextTransform extends Transform {
   private replacement(node: AnyNode): AnyNode | null {
     if (node.kind !== NodeKind.Call) return null;
     const callee = node.expression as AnyNode;
-    if (callee.kind !== NodeKind.Identifier || callee.text !== "rom") return null;
+    if (callee.kind !== NodeKind.Identifier || !Object.hasOwn(TEXT_FUNCTIONS, callee.text as string)) return null;
     const args = node.args as AnyNode[];
     const literal = args.length === 1 ? args[0] : null;
     if (!literal || literal.kind !== NodeKind.Literal || typeof literal.value !== "string") {
-      throw new Error(`${describe(node)}: rom() takes exactly one string literal`);
+      throw new Error(`${describe(node)}: ${callee.text}() takes exactly one string literal`);
     }
     const text = literal.value as string;
     checkText(text, describe(node));
+    const columns = TEXT_FUNCTIONS[callee.text as string];
+    if (text.length > columns) {
+      throw new Error(`${describe(node)}: ${callee.text}(${JSON.stringify(text)}) is ${text.length} characters; it must fit ${columns} columns of the display`);
+    }
     const handle = this.handleFor(text);
     const i64 = (globalThis as unknown as { i64_new(lo: number, hi: number): unknown }).i64_new;
     return Node.createIntegerLiteralExpression(i64(handle | 0, 0) as never, node.range as never) as unknown as AnyNode;

@@ -38,7 +38,7 @@ function main(): void {
     else if (a === "--scenario") scenarioFile = value();
     else if (a === "--eeprom") eeprom = value();
     else if (a === "--console") console_ = true;
-    else if (a === "--realtime" || a === "--keep-running" || a === "--pace-by-ok") pass.push(a);
+    else if (a === "--realtime" || a === "--keep-running" || a === "--pace-by-ok" || a === "--show-lcd") pass.push(a);
     else if (a === "--report") pass.push(a, (reportFile = value()));
     else if (["--pty", "--trace-steps", "--trace-isr", "--timeout", "--max-seconds", "--settle-ms", "--profile", "--profile-marker", "--reset-hold-ms"].includes(a)) {
       pass.push(a, value());
@@ -59,8 +59,11 @@ function main(): void {
   fs.writeFileSync(cfg, harnessConfig(board, loadScenario(scenarioFile)));
   const args = ["--hex", hex, "--config", cfg, "--eeprom", eeprom ?? path.join(boardBuildDir(board), "eeprom.bin"), ...pass];
   if (console_) {
-    args.push("--realtime", "--timeout", "3600");
-    process.stderr.write("plumbsim: simulated printer running; type G-code (e.g. M115, G28, G1 X50 F3000), Ctrl-D to quit\n");
+    args.push("--realtime", "--timeout", "3600", "--show-lcd");
+    process.stderr.write(
+      "plumbsim: simulated printer running; type G-code (e.g. M115, G28, G1 X50 F3000), Ctrl-D to quit\n" +
+        "plumbsim: the knob: @r [N] / @l [N] turn right / left, @c click, @p long press, @lcd the screen\n",
+    );
   }
   const child = spawn(SIM_BINARY, args, { stdio: "inherit" });
   const forward = (sig: NodeJS.Signals) => child.kill(sig);

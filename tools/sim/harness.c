@@ -100,6 +100,11 @@ static struct {
   } lcd;
   double pullup_ohms;
   struct {
+    int fitted;
+    pin_t pin[3]; /* encoder A, encoder B, button */
+    pin_t beeper;
+  } panel;
+  struct {
     int channel; /* -1: not fitted */
     double r25, beta, celsius;
     int curve; /* the model's Curve (thermal.ts); 2 is the beta model */
@@ -184,6 +189,10 @@ static void read_config(const char *file) {
                   &cfg.lcd.e.port, &cfg.lcd.e.bit, &cfg.lcd.d[0].port, &cfg.lcd.d[0].bit, &cfg.lcd.d[1].port, &cfg.lcd.d[1].bit, &cfg.lcd.d[2].port,
                   &cfg.lcd.d[2].bit, &cfg.lcd.d[3].port, &cfg.lcd.d[3].bit) == 14 &&
            cfg.lcd.cols > 0 && cfg.lcd.cols <= 20 && cfg.lcd.rows > 0 && cfg.lcd.rows <= 4;
+    } else if (!strcmp(key, "panel")) {
+      ok = sscanf(p, "panel %c %d %c %d %c %d %c %d", &cfg.panel.pin[0].port, &cfg.panel.pin[0].bit, &cfg.panel.pin[1].port, &cfg.panel.pin[1].bit,
+                  &cfg.panel.pin[2].port, &cfg.panel.pin[2].bit, &cfg.panel.beeper.port, &cfg.panel.beeper.bit) == 8;
+      cfg.panel.fitted = ok;
     } else if (!strcmp(key, "heater") || !strcmp(key, "fan")) {
       /* "heater hotend E 5", "fan print H 3": outputs the model's heat follows */
       char name[16];
@@ -405,6 +414,201 @@ static const uint8_t *lcd_row(int r) {
 }
 
 /* ------------------------------------------------------------------------------------------ */
+/* The front panel
+ *
+ * The encoder and its button are driven from the script: lines of the serial input that start
+ * with '@' are the harness's, never sent to the firmware (and typed in the console they work the
+ * same; over a pty every line is the host's). Each runs once every earlier command has had its "ok" and the previous '@' line is
+ * over, and the serial input waits until it is over itself:
+ *
+ *   @turn N [RATE]   N detents (negative: the other way) at RATE detents/s (default 20)
+ *   @r [N], @l [N]   N detents (default 1) clockwise / counter-clockwise
+ *   @click, @c       a short press (100 ms)
+ *   @long, @p        a long press (1.5 s)
+ *   @press MS        the button held MS milliseconds
+ *   @wait MS         nothing for MS milliseconds
+ *   @lcd             the display's rows on stderr ("plumbsim: lcd |...|")
+ *
+ * A detent is a whole quadrature cycle (4 edges) from the resting state, both phases high
+ * (contacts open, pull-ups). Clockwise, A falls first. A hand does not turn evenly: the edges
+ * of a detent come at 15%, 50%, 65% and 100% of its period (phases 1:2.3). The button's
+ * contact bounces (3 extra edges within 1.5 ms on closing, 2 within 0.8 ms on opening). Turns
+ * and presses are followed by 150 ms of nothing, a screen refresh, before the script goes on.
+ * The beeper's tones are counted for the report.
+ */
+
+static void read_input(void);
+
+#define PANEL_EVENTS 8200
+#define PANEL_MAX_DETENTS 2000
+enum { PANEL_A, PANEL_B, PANEL_BUTTON, PANEL_PINS };
+static uint8_t panel_level[PANEL_PINS] = {1, 1, 1};
+static struct {
+  avr_cycle_count_t at;
+  uint8_t pin, level;
+} panel_events[PANEL_EVENTS];
+static int panel_count, panel_next;
+static avr_cycle_count_t panel_busy_until;
+static int64_t panel_detents, panel_presses;
+static avr_cycle_count_t panel_turn_first, panel_turn_last; /* cycles of the first and last encoder edge */
+static uint64_t beeps, beep_cycles;
+static avr_cycle_count_t beep_on_at;
+static int beep_level;
+static int show_lcd;                       /* --show-lcd: the console prints the display when it changes */
+static uint8_t lcd_shown[4][20];
+
+static avr_cycle_count_t ms_cycles(double ms) { return (avr_cycle_count_t)(ms * 1e-3 * cfg.fcpu); }
+
+static void panel_drive(int pin, int level) {
+  panel_level[pin] = (uint8_t)level;
+  avr_raise_irq(avr_io_getirq(avr, AVR_IOCTL_IOPORT_GETIRQ(cfg.panel.pin[pin].port), cfg.panel.pin[pin].bit), level);
+}
+
+/* As resync_inputs: the firmware enabling its pull-ups must not change what the contacts drive. */
+static void panel_resync(void) {
+  if (!cfg.panel.fitted) return;
+  for (int i = 0; i < PANEL_PINS; i++) panel_drive(i, panel_level[i]);
+}
+
+static avr_cycle_count_t panel_tick(avr_t *a, avr_cycle_count_t when, void *param) {
+  while (panel_next < panel_count && panel_events[panel_next].at <= a->cycle) {
+    panel_drive(panel_events[panel_next].pin, panel_events[panel_next].level);
+    panel_next++;
+  }
+  return panel_next < panel_count ? panel_events[panel_next].at : 0;
+}
+
+static void panel_event(avr_cycle_count_t at, int pin, int level) {
+  if (panel_count == PANEL_EVENTS) die("panel script: too many edges at once");
+  panel_events[panel_count].at = at;
+  panel_events[panel_count].pin = (uint8_t)pin;
+  panel_events[panel_count].level = (uint8_t)level;
+  panel_count++;
+}
+
+static void panel_turn(int detents, double rate) {
+  /* Phases (A, B) in quadrature order: clockwise walks it forwards, 11 -> 01 -> 00 -> 10 -> 11
+     (A falls first), counter-clockwise backwards. Each step changes one phase. */
+  static const uint8_t GRAY[4][2] = {{1, 1}, {0, 1}, {0, 0}, {1, 0}};
+  static const double AT[4] = {0.15, 0.5, 0.65, 1.0};
+  double period = (double)cfg.fcpu / rate;
+  avr_cycle_count_t t0 = avr->cycle;
+  int n = detents < 0 ? -detents : detents;
+  int state = 0; /* a detent: both phases high */
+  for (int d = 0; d < n; d++) {
+    for (int e = 0; e < 4; e++) {
+      int next = (state + (detents > 0 ? 1 : 3)) % 4;
+      int pin = GRAY[next][0] != GRAY[state][0] ? PANEL_A : PANEL_B;
+      panel_event(t0 + (avr_cycle_count_t)((d + AT[e]) * period), pin, GRAY[next][pin == PANEL_A ? 0 : 1]);
+      state = next;
+    }
+  }
+  panel_detents += detents;
+  if (n && !panel_turn_first) panel_turn_first = panel_events[0].at;
+  if (n) panel_turn_last = panel_events[panel_count - 1].at;
+  panel_busy_until = t0 + (avr_cycle_count_t)(n * period) + ms_cycles(150);
+}
+
+static void panel_press(double ms) {
+  static const double CLOSE[] = {0, 0.3, 0.6, 1.0, 1.5}; /* ms: low, high, low, high, low */
+  static const double OPEN[] = {0, 0.4, 0.8};             /* ms: high, low, high */
+  avr_cycle_count_t t0 = avr->cycle;
+  for (int i = 0; i < 5; i++) panel_event(t0 + ms_cycles(CLOSE[i]), PANEL_BUTTON, i & 1);
+  avr_cycle_count_t t1 = t0 + ms_cycles(ms);
+  for (int i = 0; i < 3; i++) panel_event(t1 + ms_cycles(OPEN[i]), PANEL_BUTTON, !(i & 1));
+  panel_presses++;
+  panel_busy_until = t1 + ms_cycles(150);
+}
+
+static void print_lcd(FILE *f) {
+  for (int r = 0; r < cfg.lcd.rows; r++) {
+    const uint8_t *row = lcd_row(r);
+    fputs("plumbsim: lcd |", f);
+    for (int c = 0; c < cfg.lcd.cols; c++) fputc(row[c] == 0x7e ? '>' : row[c] >= 0x20 && row[c] < 0x7f ? row[c] : '?', f);
+    fputs("|\n", f);
+  }
+  fflush(f);
+}
+
+/* The console: the display again whenever it changed (checked every 100 ms of simulated time). */
+static void show_lcd_if_changed(void) {
+  int changed = 0;
+  for (int r = 0; r < cfg.lcd.rows && r < 4; r++) {
+    if (memcmp(lcd_shown[r], lcd_row(r), (size_t)cfg.lcd.cols)) changed = 1;
+    memcpy(lcd_shown[r], lcd_row(r), (size_t)cfg.lcd.cols);
+  }
+  if (changed) print_lcd(stderr);
+}
+
+/* Runs one '@' line of the script. */
+static void panel_directive(char *line) {
+  char word[16] = "";
+  double a = 0, b = 0;
+  int n = sscanf(line + 1, "%15s %lf %lf", word, &a, &b);
+  panel_count = panel_next = 0;
+  panel_busy_until = avr->cycle;
+  if (n < 1) return;
+  if (!cfg.panel.fitted && strcmp(word, "wait") && strcmp(word, "lcd")) {
+    fprintf(stderr, "plumbsim: %s: this board has no front panel\n", line);
+    return;
+  }
+  if (!strcmp(word, "turn") && n >= 2) {
+    if (n < 3) b = 20;
+    if (a != (int)a || (a < 0 ? -a : a) > PANEL_MAX_DETENTS || !(b > 0 && b <= 5000)) {
+      fprintf(stderr, "plumbsim: %s: @turn takes whole detents (at most %d) and a rate of up to 5000 detents/s\n", line, PANEL_MAX_DETENTS);
+      return;
+    }
+    panel_turn((int)a, b);
+  } else if (!strcmp(word, "r") || !strcmp(word, "l")) {
+    int d = n >= 2 && a >= 1 && a <= PANEL_MAX_DETENTS ? (int)a : 1;
+    panel_turn(word[0] == 'r' ? d : -d, 20);
+  } else if (!strcmp(word, "click") || !strcmp(word, "c")) {
+    panel_press(100);
+  } else if (!strcmp(word, "long") || !strcmp(word, "p")) {
+    panel_press(1500);
+  } else if (!strcmp(word, "press") && n >= 2 && a > 2 && a < 60000) {
+    panel_press(a);
+  } else if (!strcmp(word, "wait") && n >= 2 && a >= 0) {
+    panel_busy_until = avr->cycle + ms_cycles(a);
+  } else if (!strcmp(word, "lcd")) {
+    print_lcd(stderr);
+  } else {
+    fprintf(stderr, "plumbsim: %s: not a panel command (@turn N [RATE], @r [N], @l [N], @click, @long, @press MS, @wait MS, @lcd)\n", line);
+    return;
+  }
+  if (panel_count) avr_cycle_timer_register(avr, panel_events[0].at > avr->cycle ? panel_events[0].at - avr->cycle : 1, panel_tick, NULL);
+}
+
+/* At the start of a serial line: an '@' line is the harness's. 1 when the serial input must wait. */
+static int panel_script(void) {
+  if (avr->cycle < panel_busy_until) return 1;
+  /* Over a pty the serial input is a real host's: its lines all go to the firmware. */
+  if (pty_mode || !at_line_start || in_tail == in_head || in_buf[in_tail] != '@') return 0;
+  if (oks_seen < oks_expected) return 1; /* after every earlier command's reply */
+  size_t end = in_tail;
+  while (end < in_head && in_buf[end] != '\n') end++;
+  if (end == in_head && !in_eof) {
+    read_input();
+    return 1;
+  }
+  char line[128];
+  size_t len = end - in_tail < sizeof line - 1 ? end - in_tail : sizeof line - 1;
+  memcpy(line, in_buf + in_tail, len);
+  line[len] = 0;
+  if (len && line[len - 1] == '\r') line[len - 1] = 0;
+  in_tail = end < in_head ? end + 1 : end;
+  panel_directive(line);
+  return 1;
+}
+
+static void on_beeper(struct avr_irq_t *irq, uint32_t value, void *param) {
+  int on = value ? 1 : 0;
+  if (on && !beep_level) beeps++, beep_on_at = avr->cycle;
+  if (!on && beep_level) beep_cycles += avr->cycle - beep_on_at;
+  beep_level = on;
+}
+
+/* ------------------------------------------------------------------------------------------ */
 /* Serial */
 
 static void flush_output(void) {
@@ -501,6 +705,7 @@ static void read_input(void) {
 static avr_cycle_count_t send_next_byte(avr_t *a, avr_cycle_count_t when, void *param) {
   if (!host_may_send) return when + byte_cycles; /* like a host, wait for the firmware's first line */
   if (in_tail == in_head) read_input();
+  if (panel_script()) return when + byte_cycles;
   /* A host in "one line in flight" mode sends the next line once the last one had its ok. */
   if (pace_by_ok && at_line_start && oks_seen < oks_expected) return when + byte_cycles;
   if (in_tail < in_head && !uart_xoff) {
@@ -841,6 +1046,10 @@ static void write_report(const char *reason, int code) {
           Z_printerZ_outputLastOffNs(&model, 0), Z_printerZ_outputLastOffNs(&model, 1), Z_printerZ_outputLastOffNs(&model, 2),
           Z_printerZ_outputLastOffNs(&model, 3), Z_printerZ_firstExtrusionTimeNs(&model), Z_printerZ_firstExtrusionCelsius(&model, 0),
           Z_printerZ_firstExtrusionCelsius(&model, 1));
+  if (beep_level) beep_cycles += avr->cycle - beep_on_at, beep_on_at = avr->cycle;
+  fprintf(f, "  \"panel\": {\"detentsTurned\": %lld, \"presses\": %lld, \"beeps\": %llu, \"beepMs\": %.1f, \"turnCycles\": [%llu, %llu]},\n",
+          (long long)panel_detents, (long long)panel_presses, (unsigned long long)beeps, beep_cycles * 1e3 / cfg.fcpu,
+          (unsigned long long)panel_turn_first, (unsigned long long)panel_turn_last);
   fprintf(f, "  \"inputs\": %u,\n  \"markers\": {", (unsigned)(inputs_now == 0xff ? 0 : inputs_now));
   int first = 1;
   for (int id = 0; id < MAX_MARKER_IDS; id++) {
@@ -865,7 +1074,7 @@ static void usage(void) {
           "usage: plumbsim --hex FILE --config FILE [--config FILE...] [--eeprom FILE] [--pty PATH]\n"
           "                [--realtime] [--report FILE] [--trace-steps FILE] [--trace-isr FILE] [--trace-input FILE] [--timeout SECONDS]\n"
           "                [--max-seconds SECONDS] [--settle-ms MS] [--keep-running] [--dump-sram START:LEN]\n"
-          "                [--profile FILE] [--profile-marker ID] [--pace-by-ok] [--reset-hold-ms MS] [--trace-thermal FILE]\n");
+          "                [--profile FILE] [--profile-marker ID] [--pace-by-ok] [--reset-hold-ms MS] [--trace-thermal FILE] [--show-lcd]\n");
   exit(1);
 }
 
@@ -947,6 +1156,7 @@ int main(int argc, char **argv) {
     else if (!strcmp(a, "--realtime")) realtime = 1;
     else if (!strcmp(a, "--pace-by-ok")) pace_by_ok = 1;
     else if (!strcmp(a, "--keep-running")) keep_running = 1;
+    else if (!strcmp(a, "--show-lcd")) show_lcd = 1;
     else usage();
   }
   if (!hex) usage();
@@ -1054,6 +1264,10 @@ int main(int argc, char **argv) {
     if (cfg.output[o].port)
       avr_irq_register_notify(avr_io_getirq(avr, AVR_IOCTL_IOPORT_GETIRQ(cfg.output[o].port), cfg.output[o].bit), on_output, (void *)(intptr_t)o);
   attach_lcd();
+  if (cfg.panel.fitted) {
+    panel_resync();
+    avr_irq_register_notify(avr_io_getirq(avr, AVR_IOCTL_IOPORT_GETIRQ(cfg.panel.beeper.port), cfg.panel.beeper.bit), on_beeper, NULL);
+  }
   avr_register_io_write(avr, GPIOR0_ADDR, on_marker, NULL);
   avr_cycle_timer_register(avr, byte_cycles, send_next_byte, NULL);
 
@@ -1067,7 +1281,7 @@ int main(int argc, char **argv) {
   avr_cycle_count_t timeout_cycles = (avr_cycle_count_t)(timeout_s * cfg.fcpu);
   avr_cycle_count_t settle_cycles = (avr_cycle_count_t)(settle_ms * 1e-3 * cfg.fcpu);
   avr_cycle_count_t max_cycles = max_s > 0 ? (avr_cycle_count_t)(max_s * cfg.fcpu) : 0;
-  avr_cycle_count_t next_check = 0, next_sample = 0, next_heat = 0, next_trace = 0;
+  avr_cycle_count_t next_check = 0, next_sample = 0, next_heat = 0, next_trace = 0, next_lcd_show = 0;
   const avr_cycle_count_t heat_cycles = cfg.fcpu / 1000, trace_cycles = cfg.fcpu / 10;
   uint16_t reti_lo = OPCODE_RETI & 0xff, reti_hi = OPCODE_RETI >> 8;
 
@@ -1111,6 +1325,11 @@ int main(int argc, char **argv) {
                 Z_printerZ_outputLevelOf(&model, 3));
       }
     }
+    panel_resync();
+    if (show_lcd && avr->cycle >= next_lcd_show) {
+      next_lcd_show = avr->cycle + ms_cycles(100);
+      show_lcd_if_changed();
+    }
     if (pty_mode) {
       service_pty();
       if (hold_until > 0) hold_in_reset();
@@ -1129,10 +1348,11 @@ int main(int argc, char **argv) {
       code = 4;
       break;
     }
-    if (!keep_running && in_eof && in_tail == in_head) {
+    if (!keep_running && in_eof && in_tail == in_head && avr->cycle >= panel_busy_until && panel_next >= panel_count) {
       if (oks_seen >= oks_expected) {
         if (avr->cycle - (oks_expected ? last_ok_cycle : 0) >= settle_cycles && avr->cycle - last_output_cycle >= settle_cycles) break;
-      } else if (avr->cycle - last_output_cycle > timeout_cycles) {
+      } else if (avr->cycle - (last_output_cycle > panel_busy_until ? last_output_cycle : panel_busy_until) > timeout_cycles) {
+        /* (A long '@wait' is the script's silence, not the firmware's.) */
         reason = "no answer";
         code = 3;
         fprintf(stderr, "plumbsim: the firmware stopped answering: %llu of %llu commands got their ok\n", (unsigned long long)oks_seen,

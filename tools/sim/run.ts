@@ -47,6 +47,8 @@ export interface SimReport {
   violations: Record<string, { count: number; firstNs: number; axis: number }>;
   stepIsr: { calls: number; cycles: number; min: number; max: number };
   inputs: number;
+  /** The front panel: detents and presses the script made, tones of the beeper and their length. */
+  panel: { detentsTurned: number; presses: number; beeps: number; beepMs: number; turnCycles: [number, number] };
   /**
    * The display (simavr's HD44780 part): the text of each row, the bytes it received, and how many
    * E pulses came before the controller had executed the byte before (should be 0).

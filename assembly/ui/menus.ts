@@ -1,0 +1,87 @@
+// The menus, in Prusa MK2's order where the entries exist (reference-heaters-lcd-mesh.md, 3).
+// Each function lists its items for ui/menu.ts; an `if` in front of an item is when it shows.
+//
+// Entries for features the firmware does not have yet are not shown: the places they go are
+// marked "LATER (issue N)" below, so adding one is adding its line.
+
+import { rom } from "../rom";
+import { menuLabel } from "./text";
+import { MenuId, Screen, action, back, screenItem, submenu } from "./menu";
+import * as commands from "./commands";
+import * as motion from "../motion/motion";
+import { X, Y, Z } from "../motion/axes";
+import * as keepalive from "../system/keepalive";
+import { Value } from "./screens";
+
+export function listItems(id: MenuId): void {
+  switch (id) {
+    case MenuId.Main:
+      mainMenu();
+      break;
+    case MenuId.Settings:
+      settingsMenu();
+      break;
+    case MenuId.MoveAxis:
+      moveAxisMenu();
+      break;
+    case MenuId.Tune:
+      tuneMenu();
+      break;
+    default:
+      calibrationMenu();
+      break;
+  }
+}
+
+function mainMenu(): void {
+  back(menuLabel("Info screen"));
+  // LATER (issue 11/12): "Live adjust Z", only while printing low (Z < 2 mm).
+  // "Tune" while the printer works (moves planned, or a command running), as Prusa's shows it
+  // while moves are planned. LATER (issue 8/12): otherwise "Preheat" (PLA/PET/ABS/..., Cooldown).
+  if (motion.isMoving() || keepalive.isBusy()) submenu(menuLabel("Tune"), MenuId.Tune);
+  submenu(menuLabel("Settings"), MenuId.Settings);
+  submenu(menuLabel("Calibration"), MenuId.Calibration);
+  screenItem(menuLabel("Info"), Screen.Info, 0);
+}
+
+function settingsMenu(): void {
+  back(menuLabel("Main"));
+  // LATER (issue 8/12): "Temperature" (nozzle, bed, fan targets).
+  submenu(menuLabel("Move axis"), MenuId.MoveAxis);
+  if (motion.enabledSteppers() != 0) {
+    if (action(menuLabel("Disable steppers"), false)) commands.run(rom("M84"));
+  }
+  // LATER (issue 11/12): "Live adjust Z".
+  if (action(menuLabel("Store settings"), true)) commands.run(rom("M500"));
+  if (action(menuLabel("Load settings"), true)) commands.run(rom("M501"));
+  if (action(menuLabel("Factory settings"), true)) commands.run(rom("M502"));
+}
+
+/** Axes whose position is unknown cannot be moved (G1 refuses them): they offer homing instead. */
+function moveAxisMenu(): void {
+  back(menuLabel("Settings"));
+  if ((motion.homedAxes() & 7) != 7) {
+    if (action(menuLabel("Auto home"), true)) commands.run(rom("G28 W"));
+  }
+  if (motion.isHomed(X)) screenItem(menuLabel("Move X"), Screen.Edit, Value.MoveX);
+  if (motion.isHomed(Y)) screenItem(menuLabel("Move Y"), Screen.Edit, Value.MoveY);
+  if (motion.isHomed(Z)) screenItem(menuLabel("Move Z"), Screen.Edit, Value.MoveZ);
+  screenItem(menuLabel("Extruder"), Screen.Edit, Value.MoveE);
+}
+
+function tuneMenu(): void {
+  back(menuLabel("Main"));
+  screenItem(menuLabel("Speed"), Screen.Edit, Value.Speed);
+  // LATER (issue 8): "Nozzle", "Bed", "Fan speed" targets.
+  screenItem(menuLabel("Flow"), Screen.Edit, Value.Flow);
+}
+
+function calibrationMenu(): void {
+  back(menuLabel("Main"));
+  if (action(menuLabel("Auto home"), true)) commands.run(rom("G28 W"));
+  // LATER (issue 10): "Calibrate XYZ" (M45), "Calibrate Z" (M45 Z), "Reset XYZ calibr.".
+  // LATER (issue 11): "Mesh bed leveling" (G80), "Bed level correct", "Z offset",
+  // "Probe accuracy", "Mesh correction".
+  // LATER (issue 8): "PID calibration".
+  screenItem(menuLabel("Show end stops"), Screen.Endstops, 0);
+}

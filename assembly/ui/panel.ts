@@ -1,0 +1,93 @@
+// The front panel's loop: reads the knob on every idle pass (system/idle.ts), moves between the
+// status screen, the menus and the screens, and tells the display (ui/display.ts) what to draw
+// when it is not the status screen. Nothing here waits: a pass costs a look at the HAL's
+// counters, and, when something happened, one run of the menu's function.
+//
+//   status screen  click: main menu
+//   menu           turn: cursor; click: the item; long press: status screen
+//   screen         turn: its value; click: back to its menu; long press: status screen
+//   any            30 s without input: status screen (Prusa's LCD_TIMEOUT_TO_STATUS)
+
+import { millis } from "../hal";
+import * as input from "./input";
+import { Press } from "./input";
+import * as menu from "./menu";
+import { MenuId, Pass, Screen } from "./menu";
+import { listItems } from "./menus";
+import * as screens from "./screens";
+import { commit } from "./display";
+import { faultActive } from "../system/fault";
+
+export const TIMEOUT_TO_STATUS_MS: u32 = 30000;
+
+let lastInputMs: u32 = 0;
+let faultSeen = false;
+
+/** The display shows a menu or screen of the panel rather than the status screen. */
+export function isActive(): bool {
+  return menu.screen != Screen.Status;
+}
+
+/** Bumped whenever what the panel shows changed at once (the display then redraws at once). */
+export function revision(): u32 {
+  return menu.revision;
+}
+
+export function poll(): void {
+  const now = millis();
+  // A fault calls the owner (once), and the status screen shows its reason.
+  const fault = faultActive();
+  if (fault && !faultSeen) {
+    input.alert();
+    menu.showStatus();
+  }
+  faultSeen = fault;
+
+  const detents = input.takeDetents();
+  const press = input.pollButton(now);
+  if (detents != 0 || press != Press.None || input.isPressed()) lastInputMs = now;
+
+  if (press == Press.Long) {
+    menu.showStatus();
+  } else if (menu.screen == Screen.Status) {
+    if (press == Press.Click) menu.openMenu(MenuId.Main);
+  } else if (menu.screen == Screen.Menu) {
+    if (detents != 0) menu.moveCursor(detents, countItems());
+    if (press == Press.Click) activate();
+  } else {
+    if (detents != 0) {
+      screens.turn(detents);
+      menu.changed();
+    }
+    if (press == Press.Click) menu.goBack();
+  }
+  if (menu.screen != Screen.Status && now - lastInputMs >= TIMEOUT_TO_STATUS_MS) menu.showStatus();
+  screens.service();
+}
+
+function countItems(): i32 {
+  menu.beginPass(Pass.Count, 0);
+  listItems(menu.menu);
+  return menu.itemsListed();
+}
+
+function activate(): void {
+  menu.clampTo(menu.cursor, countItems());
+  const before = menu.screen;
+  menu.beginPass(Pass.Activate, 0);
+  listItems(menu.menu);
+  if (menu.screen != before && menu.screen != Screen.Menu && menu.screen != Screen.Status) screens.enter();
+}
+
+/** Draws row `row` of the panel's screen into the display's frame. */
+export function renderRow(row: u32): void {
+  if (menu.screen != Screen.Menu) {
+    screens.renderRow(row);
+    return;
+  }
+  // Items may have come or gone with the printer's state since the last look.
+  if (row == 0) menu.clampTo(menu.cursor, countItems());
+  menu.beginPass(Pass.Draw, <i32>row);
+  listItems(menu.menu);
+  commit(row);
+}

@@ -1,0 +1,205 @@
+// Screens opened from the menus that are not lists: a value edited with the knob (an axis to
+// move, the speed), the end stops and probe, and the firmware's identity and settings state. Each draws its rows for the
+// display (one row per call, like the menus) and takes the knob's input; a click goes back to
+// the menu it was opened from.
+
+import { rom } from "../rom";
+import { lcdText } from "./text";
+import { eepromRead, readInputs } from "../hal";
+import { BoardKey, boardText } from "../board";
+import { FIRMWARE_NAME, FIRMWARE_VERSION } from "../version";
+import * as motion from "../motion/motion";
+import { E, axisLetter } from "../motion/axes";
+import { INPUT_PROBE, INPUT_X_MIN, INPUT_Y_MIN } from "../motion/inputs";
+import * as queue from "../gcode/queue";
+import * as settings from "../settings/store";
+import { crc16 } from "../settings/crc";
+import { Screen, screen, screenArg } from "./menu";
+import * as commands from "./commands";
+import { commit, lineChar, lineNumber, lineSpaces, lineText } from "./display";
+
+// ---------------------------------------------------------------------------------------------
+// Values edited with the knob: the axes of Move axis, and the speed and flow of Tune. Each has a
+// range, a unit and a G-code line that applies it. A value is applied as the knob turns: a new
+// line goes only when the command queue is empty, with wherever the knob has got to by then, so
+// turning faster than the printer follows piles up no lines (and never more than one move).
+//
+// Move axis: each detent moves the axis 1 mm (Prusa MK2's lcd_move_x/y/z/e move 1 mm per detent
+// too), within the travel limits, at a manual feedrate.
+
+export const enum Value {
+  MoveX = 0, // = axis index, for the four moves
+  MoveY = 1,
+  MoveZ = 2,
+  MoveE = 3,
+  Speed = 4, // M220: feedrate override, %
+  Flow = 5, // M221: extrusion multiplier, %
+}
+
+/** mm/min: X and Y 50 mm/s, Z 10 mm/s (its limit is 12), E 2 mm/s. */
+const MOVE_FEEDRATE = memory.data<f32>([3000, 3000, 600, 120]);
+/** E has no travel limits; the screen keeps it within this many mm of where it started. */
+const E_RANGE_MM: f32 = 1000;
+/** M220 and M221 take 10 to 500 % (gcode/motionCommands.ts). */
+const PERCENT_MIN: f32 = 10;
+const PERCENT_MAX: f32 = 500;
+
+let target: f32 = 0;
+let applied: f32 = 0;
+let eStart: f32 = 0;
+
+function isMove(v: i32): bool {
+  return v <= <i32>Value.MoveE;
+}
+
+function valueMin(v: i32): f32 {
+  if (!isMove(v)) return PERCENT_MIN;
+  return v == E ? eStart - E_RANGE_MM : motion.minLimit(v) + motion.offsetOf(v);
+}
+
+function valueMax(v: i32): f32 {
+  if (!isMove(v)) return PERCENT_MAX;
+  return v == E ? eStart + E_RANGE_MM : motion.maxLimit(v) + motion.offsetOf(v);
+}
+
+function valueNow(v: i32): f32 {
+  if (isMove(v)) return motion.logical(v);
+  return <f32>(v == <i32>Value.Speed ? motion.feedratePercent : motion.flowPercent);
+}
+
+/** A screen was just opened: take what it shows from the printer now. */
+export function enter(): void {
+  if (screen == Screen.Edit) {
+    target = applied = valueNow(screenArg);
+    eStart = motion.logical(E);
+  } else if (screen == Screen.Info) {
+    settingsState = readSettingsState();
+  }
+}
+
+/** Detents turned while this screen shows: one unit (1 mm, 1 %) each, within the range. */
+export function turn(detents: i32): void {
+  if (screen != Screen.Edit) return;
+  const v = screenArg;
+  let t = target + <f32>detents;
+  if (t < valueMin(v)) t = valueMin(v);
+  if (t > valueMax(v)) t = valueMax(v);
+  target = t;
+}
+
+/** Work a screen does on every pass: apply the value as it is now. */
+export function service(): void {
+  if (screen != Screen.Edit || target == applied || !queue.isEmpty()) return;
+  const v = screenArg;
+  if (isMove(v)) {
+    const relative = motion.relativeAll || (v == E && motion.relativeE);
+    commands.begin(rom("G1 "));
+    commands.appendChar(axisLetter(v));
+    commands.appendFixed(relative ? target - applied : target, 2);
+    commands.append(rom(" F"));
+    commands.appendFixed(load<f32>(MOVE_FEEDRATE + (<u32>v << 2)), 0);
+  } else {
+    commands.begin(v == <i32>Value.Speed ? rom("M220 S") : rom("M221 S"));
+    commands.appendFixed(target, 0);
+  }
+  if (commands.submit()) applied = target;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Drawing.
+
+export function renderRow(row: u32): void {
+  if (screen == Screen.Edit) renderEdit(row);
+  else if (screen == Screen.Endstops) renderEndstops(row);
+  else renderInfo(row);
+  commit(row);
+}
+
+function renderEdit(row: u32): void {
+  const v = screenArg;
+  const move = isMove(v);
+  if (row == 0) {
+    if (v == E) lineText(lcdText("Move extruder"), false);
+    else if (move) {
+      lineText(lcdText("Move "), false);
+      lineChar(axisLetter(v));
+    } else lineText(v == <i32>Value.Speed ? lcdText("Speed") : lcdText("Flow"), false);
+  } else if (row == 2) {
+    lineSpaces(1);
+    if (move) {
+      lineChar(axisLetter(v));
+      lineChar(58); // ':'
+      lineNumber(target, 2, 9);
+      lineText(lcdText(" mm"), false);
+    } else {
+      lineNumber(target, 0, 5);
+      lineText(lcdText(" %"), false);
+    }
+  } else if (row == 3) {
+    lineText(lcdText("Turn; click: done"), false);
+  }
+}
+
+function renderEndstops(row: u32): void {
+  if (row == 0) {
+    lineText(lcdText("End stops and probe"), false);
+    return;
+  }
+  const inputs = readInputs();
+  let bit = INPUT_X_MIN;
+  if (row == 1) lineText(lcdText("X min:"), false);
+  else if (row == 2) {
+    lineText(lcdText("Y min:"), false);
+    bit = INPUT_Y_MIN;
+  } else {
+    lineText(lcdText("Probe:"), false);
+    bit = INPUT_PROBE;
+  }
+  lineSpaces(7);
+  lineText((inputs & bit) != 0 ? lcdText("TRIGGERED") : lcdText("open"), false);
+}
+
+// Info: name and version, board, machine, settings state.
+
+const enum SettingsState {
+  Saved = 0, // the EEPROM record holds exactly the settings in use
+  Unsaved = 1, // a Plumb record is there but differs (changed since M500/M501, or damaged)
+  Empty = 2, // nothing saved yet
+  Foreign = 3, // another firmware's data
+}
+
+let settingsState: SettingsState = SettingsState.Empty;
+
+/** Compares the EEPROM record (settings/store.ts lays it out) with the settings in use. */
+function readSettingsState(): SettingsState {
+  const magic = settings.readU16(0) | (settings.readU16(2) << 16);
+  if (magic == 0xffffffff) return SettingsState.Empty;
+  if (magic != settings.MAGIC) return SettingsState.Foreign;
+  const size = <u32>settings.S.Size;
+  if (settings.readU16(4) != settings.SETTINGS_VERSION || settings.readU16(6) != size) return SettingsState.Unsaved;
+  if (settings.readU16(8) != crc16(settings.block, size)) return SettingsState.Unsaved;
+  for (let i: u32 = 0; i < size; i++) {
+    if (eepromRead(settings.HEADER_BYTES + i) != <u32>load<u8>(settings.block + i)) return SettingsState.Unsaved;
+  }
+  return SettingsState.Saved;
+}
+
+function renderInfo(row: u32): void {
+  if (row == 0) {
+    lineText(FIRMWARE_NAME, false);
+    lineChar(32);
+    lineText(FIRMWARE_VERSION, false);
+  } else if (row == 1) {
+    lineText(boardText(BoardKey.Title), false);
+  } else if (row == 2) {
+    lineText(boardText(BoardKey.Machine), false);
+  } else if (settingsState == SettingsState.Saved) {
+    lineText(lcdText("Settings: saved"), false);
+  } else if (settingsState == SettingsState.Unsaved) {
+    lineText(lcdText("Settings: not saved"), false);
+  } else if (settingsState == SettingsState.Empty) {
+    lineText(lcdText("EEPROM: empty"), false);
+  } else {
+    lineText(lcdText("EEPROM: not Plumb's"), false);
+  }
+}

@@ -1,0 +1,82 @@
+// The front panel on the host HAL: the same module in Node, the knob turned and pressed through
+// HostPrinter (turn, click, longPress), the display read from the emulated HD44780.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { HostPrinter, countOks } from "../../hal/host/hal.ts";
+
+async function boot(): Promise<HostPrinter> {
+  const p = await HostPrinter.boot();
+  p.runFor(400);
+  return p;
+}
+
+test("Settings > Store settings saves the settings as M500 does, with no reply for the host, and Info then says they are saved", async () => {
+  const p = await boot();
+  p.takeOutput();
+  p.click(); // main menu
+  assert.equal(p.lcdRows()[0], ">Info screen        ");
+  p.turn(3);
+  p.click(); // Info
+  assert.equal(p.lcdRows()[0].trimEnd(), "Plumb 0.1.0");
+  assert.equal(p.lcdRows()[1].trimEnd(), "MiniRambo 1.3a");
+  assert.equal(p.lcdRows()[3].trimEnd(), "EEPROM: empty");
+  p.click(); // back to the main menu
+  p.turn(-2);
+  p.click(); // Settings
+  p.turn(2);
+  assert.equal(p.lcdRows()[2], ">Store settings     ");
+  p.click();
+  p.runFor(1000);
+  const out = p.takeOutput();
+  assert.match(out, /^echo:Settings stored/m);
+  assert.equal(countOks(out), 0, "the panel's command owes the host no ok");
+  assert.equal(String.fromCharCode(...p.eeprom.slice(0, 4)), "PLMB");
+  // The status screen followed; back to Info.
+  assert.equal(p.lcdRows()[2].slice(0, 4), "Idle");
+  p.click();
+  p.turn(3);
+  p.click();
+  assert.equal(p.lcdRows()[3].trimEnd(), "Settings: saved");
+  // A setting changed from the host: no longer what the EEPROM holds.
+  p.command("M92 X101");
+  p.click(); // back
+  p.click(); // Info again: read anew
+  assert.equal(p.lcdRows()[3].trimEnd(), "Settings: not saved");
+});
+
+test("Tune shows while the printer moves; its Speed applies M220 as the knob turns, within 10 to 500 %", async () => {
+  const p = await boot();
+  p.command("G28 W");
+  p.click();
+  assert.ok(!p.lcdRows().some((r) => r.startsWith(" Tune")), "no Tune while idle");
+  p.longPress(); // status screen
+  p.send("G1 X200 Y150 F600\nG1 X10 Y10\n");
+  p.runFor(200);
+  p.click();
+  assert.equal(p.lcdRows()[1].slice(0, 5), " Tune");
+  p.turn(1);
+  p.click(); // Tune
+  p.turn(1);
+  p.click(); // Speed
+  assert.equal(p.lcdRows()[0].trimEnd(), "Speed");
+  assert.equal(p.lcdRows()[2].trimEnd(), "   100 %");
+  p.turn(25);
+  p.runFor(300);
+  assert.equal(p.lcdRows()[2].trimEnd(), "   125 %");
+  assert.match(p.command("M220"), /^FR:125%$/m);
+  p.turn(1000);
+  p.runFor(300);
+  assert.equal(p.lcdRows()[2].trimEnd(), "   500 %");
+  assert.match(p.command("M220"), /^FR:500%$/m);
+});
+
+test("the display goes back to the status screen 30 s after the last input", async () => {
+  const p = await boot();
+  p.click();
+  p.turn(1);
+  p.click(); // Settings
+  p.runFor(29_000);
+  assert.equal(p.lcdRows()[0], ">Main               ");
+  p.runFor(1_500);
+  assert.equal(p.lcdRows()[0], "Hotend  22C Bed  22C");
+});

@@ -1,0 +1,133 @@
+// The front panel on the real image in simavr: the harness turns the encoder and presses the
+// button ('@' lines of the script, tools/sim/harness.c) and the tests read the display and the
+// printer model, walking the menus an owner walks.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { runSim, type SimResult } from "../../tools/sim/run.ts";
+
+/** The screens the script asked for with @lcd, each as its four rows. */
+function screens(r: SimResult): string[][] {
+  const rows = r.stderr
+    .split("\n")
+    .filter((l) => l.startsWith("plumbsim: lcd |"))
+    .map((l) => l.slice("plumbsim: lcd |".length, -1));
+  const out: string[][] = [];
+  for (let i = 0; i + 4 <= rows.length; i += 4) out.push(rows.slice(i, i + 4));
+  return out;
+}
+
+function noViolations(r: SimResult): void {
+  for (const [k, v] of Object.entries(r.report.violations)) assert.equal(v.count, 0, `${k} violations`);
+  assert.equal(r.report.lcd.early, 0, "every byte came after the controller had executed the last");
+}
+
+function m114(stdout: string): { x: number; y: number; z: number; e: number }[] {
+  return [...stdout.matchAll(/^X:(-?[\d.]+) Y:(-?[\d.]+) Z:(-?[\d.]+) E:(-?[\d.]+)/gm)].map((m) => ({ x: +m[1], y: +m[2], z: +m[3], e: +m[4] }));
+}
+
+test("Settings > Move axis > Move X: ten detents clockwise move X 10 mm in the model, and the screen follows", async () => {
+  const input = [
+    "G28 W",
+    "M114",
+    "@click", // status screen -> main menu
+    "@r", // Settings
+    "@click",
+    "@r", // Move axis
+    "@click",
+    "@lcd",
+    "@r", // Move X (all axes homed: no "Auto home" entry)
+    "@click",
+    "@turn 10",
+    "@wait 1500",
+    "@lcd",
+    "M400",
+    "M114",
+  ].join("\n");
+  const r = await runSim({ input: input + "\n", maxSeconds: 60 });
+  assert.equal(r.report.exit, "done", r.stderr);
+  const [moveMenu, moveX] = screens(r);
+  assert.deepEqual(moveMenu, [">Settings           ", " Move X            >", " Move Y            >", " Move Z            >"]);
+  const [before, after] = m114(r.stdout);
+  assert.equal(after.x - before.x, 10);
+  assert.equal(after.y, before.y);
+  assert.equal(moveX[0].trimEnd(), "Move X");
+  assert.equal(moveX[2].trimEnd(), ` X:${(before.x + 10).toFixed(2).padStart(9)} mm`);
+  // The model: 10 mm at 100 steps/mm more than where homing left X.
+  assert.equal(r.report.axes.x.mm.toFixed(2), (before.x + 10).toFixed(2));
+  // The panel's lines got no "ok": the host's four commands got theirs.
+  assert.equal(r.report.serial.oks, 4);
+  assert.equal(r.report.panel.beeps, 4, "a tick for each click");
+  noViolations(r);
+});
+
+test("Calibration > Auto home homes the printer through G28 W, then the status screen shows the position", async () => {
+  const input = ["@click", "@r 2", "@click", "@lcd", "@r", "@click", "@wait 20000", "@lcd", "M114"].join("\n");
+  const r = await runSim({ input: input + "\n", maxSeconds: 60 });
+  assert.equal(r.report.exit, "done", r.stderr);
+  const [calibration, status] = screens(r);
+  assert.deepEqual(calibration, [">Main               ", " Auto home          ", " Show end stops    >", "                    "]);
+  assert.match(status[1], /^X\s*[\d.]+ Y\s*[\d.]+ Z\s*[\d.]+$/, "every axis homed");
+  assert.equal(status[2].slice(0, 4), "Idle");
+  assert.match(r.stdout, /^X:[\d.]+ Y:-?[\d.]+ Z:[\d.]+ E:0\.00 Count/m);
+  noViolations(r);
+});
+
+test("Calibration > Show end stops: the probe reads TRIGGERED over the bed at Z 0 and open 5 mm above", async () => {
+  const input = ["G28 W", "G1 Z0.2 F600", "M400", "@click", "@r 2", "@click", "@r 2", "@click", "@lcd", "G1 Z5 F600", "M400", "@wait 300", "@lcd"].join("\n");
+  const r = await runSim({ input: input + "\n", maxSeconds: 60 });
+  assert.equal(r.report.exit, "done", r.stderr);
+  const [low, high] = screens(r);
+  assert.deepEqual(low, ["End stops and probe ", "X min: open         ", "Y min: open         ", "Probe: TRIGGERED    "]);
+  assert.equal(high[3], "Probe: open         ");
+  noViolations(r);
+});
+
+test("turning at 200 detents/s while X and Y step at 40 kHz loses no detent and no step", async () => {
+  // To the Extruder screen first: its value shows every detent the firmware counted, and E has
+  // room for all of them. Then X and Y run diagonals at the drivers' top rate while the knob
+  // turns 150 detents clockwise and 50 back in bursts at 200 detents/s.
+  const input = [
+    "G28 W",
+    "G1 X20 Y20 F6000",
+    "M400",
+    "@click",
+    "@r",
+    "@click",
+    "@r",
+    "@click",
+    "@r 4", // Extruder
+    "@click",
+    "G1 X240 Y200 F30000",
+    "G1 X20 Y20",
+    "G1 X240 Y200",
+    "G1 X20 Y20",
+    "@turn 75 200",
+    "@turn 75 200",
+    "@turn -50 200",
+    "@lcd",
+    "@wait 3000",
+    "M114",
+  ].join("\n");
+  const r = await runSim({ input: input + "\n", maxSeconds: 90, traceSteps: true });
+  assert.equal(r.report.exit, "done", r.stderr);
+  assert.equal(r.report.panel.detentsTurned, 6 + 100);
+  const [extruder] = screens(r);
+  assert.equal(extruder[0].trimEnd(), "Move extruder");
+  assert.equal(extruder[2].trimEnd(), " E:   100.00 mm", "every detent counted");
+  // X and Y stepped at 40 kHz while the knob turned: in the time of its edges (from the first
+  // to the last, bursts and the pauses between them), steps 25 us apart, on both axes.
+  const [from, to] = r.report.panel.turnCycles;
+  assert.ok(to - from > 0.5 * 16e6, "the turning took more than half a second");
+  for (const axis of [0, 1]) {
+    const steps = r.steps!.filter((s) => s.axis === axis && s.cycle >= from && s.cycle <= to);
+    let fast = 0;
+    for (let i = 1; i < steps.length; i++) if (steps[i].cycle - steps[i - 1].cycle <= 16e6 / 39_000) fast++;
+    assert.ok(fast > 10_000, `axis ${axis}: ${fast} steps at 39 kHz or more while the knob turned`);
+  }
+  const [end] = m114(r.stdout);
+  assert.equal(end.x, 20);
+  assert.equal(end.y, 20);
+  assert.equal(r.report.axes.x.mm.toFixed(2), "20.00");
+  assert.equal(r.report.axes.y.mm.toFixed(2), "20.00");
+  noViolations(r);
+});
