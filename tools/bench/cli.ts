@@ -113,6 +113,7 @@ async function main(): Promise<void> {
   log(`    X+Y at 45 degrees       ${String(xy.rate).padStart(8)}  (${xy.cpuPercent.toFixed(1)}% CPU${ceiling(xy.rate, xyRates)})  maxStepRateXY`);
   log(`    X+Y at 2:1 (Bresenham)  ${String(xyBres.rate).padStart(8)}  (${xyBres.cpuPercent.toFixed(1)}% CPU, X's rate${ceiling(xyBres.rate, xyBresRates)})`);
   log(`  X+Y at 40,000 steps/s each: ${at40k.cpuPercent.toFixed(1)}% CPU at 45 degrees, ${at40kBres.cpuPercent.toFixed(1)}% at 2:1 (X at 40k)`);
+  log(await (await import("./latency.ts")).latencyLine()); // tools/bench/latency.ts
   log(`  written to build/bench.json`);
 }
 
