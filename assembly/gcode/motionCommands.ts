@@ -184,6 +184,7 @@ export function g28(): void {
   let y = parser.has(Letter.Y);
   let z = parser.has(Letter.Z);
   if (!x && !y && !z) x = y = z = true;
+  if (z && !homing.zHomingPossible(x, y)) return; // before anything moves
   // With Z unknown and to be homed, raising it to the top is the travel lift too.
   const raised = z && !motion.isHomed(Z);
   if (raised) homing.raiseToTop();

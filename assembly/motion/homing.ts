@@ -140,14 +140,21 @@ export function raiseToTop(): void {
 }
 
 /**
+ * Z homes with the probe over the bed, so X and Y must be homed first (or be homed by the same
+ * G28 before Z: homingX/homingY). False, after saying so, when they will not be.
+ */
+export function zHomingPossible(homingX: bool, homingY: bool): bool {
+  if ((homingX || motion.isHomed(X)) && (homingY || motion.isHomed(Y))) return true;
+  out.line(rom("Error:Home X and Y before Z: the probe must be over the bed (G28, or G28 X Y first)"));
+  return false;
+}
+
+/**
  * `fromTop`: this G28 has just raised Z to the top (raiseToTop); otherwise, with Z unknown, it is
  * raised here first.
  */
 export function homeZ(fromTop: bool): bool {
-  if (!motion.isHomed(X) || !motion.isHomed(Y)) {
-    out.line(rom("Error:Home X and Y before Z: the probe must be over the bed (G28, or G28 X Y first)"));
-    return false;
-  }
+  if (!zHomingPossible(false, false)) return false;
   if (!motion.isHomed(Z) && !fromTop) {
     raiseToTop();
     fromTop = true;

@@ -50,6 +50,8 @@ const SEGMENT_SECONDS: f32 = 0.0025;
 const MAX_INTERVAL: f32 = 65534;
 
 const SEGMENTS: u32 = 16;
+/** Segments (2.5 ms each) queued ahead of the interrupt while the newest block is cut up. */
+const NEWEST_BLOCK_SEGMENTS_AHEAD: u32 = 6;
 const SEG_BYTES: u32 = 8;
 const enum G {
   Steps = 0, // u16
@@ -368,7 +370,13 @@ export function prepare(): void {
       const entry = Mathf.sqrt(load<f32>(prepBlock + B.EntrySpeedSqr));
       if (prepSpeed > entry) prepSpeed = entry;
     }
+    // The newest block's segments are made only a few ahead of the interrupt: its end brakes to
+    // a stop until a next block arrives, and segments made early would commit to that stop.
+    if (planner.startedBlocks() == planner.blocksQueued() && SEGMENTS - 1 - segmentsFree() >= NEWEST_BLOCK_SEGMENTS_AHEAD) break;
     makeSegment();
+    // Start an idle interrupt on the first segment, not after the whole ring is full: filling
+    // 16 segments takes ~8 ms of soft-float on the AVR, which every move from rest waited for.
+    if (!made && isIdle()) stepperWake();
     made = true;
   }
   if (made) stepperWake();

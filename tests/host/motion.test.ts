@@ -64,9 +64,12 @@ test("G28 X and G28 Y end on their switches; G28 Z ends where the probe switched
   onlyTopStop(p, 35);
 });
 
-test("Z cannot be homed before X and Y: the probe must be over the bed", async () => {
+test("Z cannot be homed before X and Y: the probe must be over the bed, and nothing moves", async () => {
   const p = await HostPrinter.boot();
-  assert.match(p.command("G28 Z"), /Error:Home X and Y before Z/);
+  assert.match(p.command("G28 Z"), /^Error:Home X and Y before Z: the probe must be over the bed \(G28, or G28 X Y first\)\nok\n$/);
+  // Refused before anything moved: Z was not raised to the top for nothing.
+  assert.equal(p.axisSteps(Z), 0);
+  assert.match(p.command("G28 X Z"), /Error:Home X and Y before Z/);
 });
 
 test("a switch that never closes stops homing with an error and the fault: Y is not homed and no move runs", async () => {

@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 import { runSim, type StepEvent } from "../../tools/sim/run.ts";
 import { SimSession } from "../../tools/sim/session.ts";
 import { Host } from "./hostEmulator.ts";
+import { measureLatency } from "../../tools/bench/latency.ts";
 
 const F_CPU = 16e6;
 const X = 0, Y = 1, Z = 2;
@@ -249,4 +250,10 @@ test("with Z unknown and a probe that never switches, G28 ends in an error and t
   assert.match(r.stdout, /^Error:Printer halted by a fault \(.*\); not executed: ".*"\. M999 clears the fault\.$/m);
   assert.equal(r.report.axes.x.mm, 114);
   onlyTopStop(r.report, 3);
+});
+
+test("a G1 from rest starts stepping on its first segment, before its handler has filled the segment ring", async () => {
+  // Filling all 16 segments first (~8 ms of soft-float) used to come before the first step.
+  const l = await measureLatency();
+  assert.ok(l.commandToFirstStepMs < l.commandMs, `first step ${l.commandToFirstStepMs} ms after the G1 started, its handler took ${l.commandMs} ms`);
 });

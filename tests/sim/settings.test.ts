@@ -88,7 +88,9 @@ async function saveChangedSettings(eeprom: string): Promise<{ defaults: string; 
   assert.match(b.boot, /echo:No settings saved in EEPROM yet: using factory defaults\n/);
   const defaults = reply(b, 0);
   assert.match(defaults, DEFAULT_STEPS);
-  for (let i = 0; i < CHANGE_ALL.length; i++) assert.equal(reply(b, 1 + i), "", `${CHANGE_ALL[i]} prints nothing`);
+  // Setting a value prints nothing, except M205 B/S/T: stored, but the planner does not use them yet.
+  const note = (cmd: string) => (/^M205 .*[BST]/.test(cmd) ? "echo:M205 B/S/T stored but not used by the planner yet (no minimum segment time or feedrate)\n" : "");
+  for (let i = 0; i < CHANGE_ALL.length; i++) assert.equal(reply(b, 1 + i), note(CHANGE_ALL[i]), `${CHANGE_ALL[i]} prints nothing but that note`);
   const changed = reply(b, CHANGE_ALL.length + 1);
   const stored = reply(b, CHANGE_ALL.length + 2).match(STORED);
   assert.ok(stored, `M500 reply: ${JSON.stringify(reply(b, CHANGE_ALL.length + 2))}`);

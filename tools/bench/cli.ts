@@ -143,6 +143,7 @@ async function main(): Promise<void> {
   log(`    bench board up to 100k   ${String(worstBench).padStart(8)}  (${((worstBench / F_CPU) * 1e6).toFixed(1)} us)  isrWorstCyclesBenchBoard`);
   for (const l of heaterLines) log(l);
   log(`  front panel: display call ${results.panel.displayCallCyclesMedian} cycles median, ${results.panel.displayCallCyclesMax} max; menu redraw after a click ${results.panel.menuRedrawCycles} cycles in ${results.panel.menuRedrawCalls} calls`);
+  log(await (await import("./latency.ts")).latencyLine()); // tools/bench/latency.ts
   log(`  written to build/bench.json`);
 }
 
