@@ -7,9 +7,8 @@
 // -probe offset Z above the bed. A switch or probe that never triggers stops homing with an
 // error and latches the fault (system/fault.ts) instead of pushing the carriage on.
 //
-// The Z search never goes lower than the nozzle half-way between the bed and the probe's
-// switching height, so a probe that never switches (a PINDA failed open) ends in an error above
-// the bed. That needs the height to be known before the search starts; with Z unknown (after
+// The Z search never takes the nozzle lower than Z_SEARCH_FLOOR_MM above where the bed is
+// expected, so a probe that never switches (a PINDA failed open) ends in an error above the bed. That needs the height to be known before the search starts; with Z unknown (after
 // power-on, or after the drivers were off) it is made known the way Prusa's MK2 calibration
 // does it (reference-prusa.md: the Z carriages are driven into the top stops, then Z is set):
 // Z is driven up by the whole travel and a bit more, so it ends against the top of the frame
@@ -26,6 +25,13 @@ import { rom, RomText } from "../rom";
 import { raiseFault } from "../system/fault";
 import { INPUT_X_MIN, INPUT_Y_MIN, INPUT_PROBE } from "./inputs";
 
+/**
+ * The lowest the nozzle goes while Z homing searches for the bed, mm above where the bed is
+ * expected. A PINDA switches 0.4 mm above the bed over a target (the MK2's probe offset); a weak
+ * one (reach 15 % short: the weak-sensor scenario) about 0.19 mm; 0.1 mm lets both home, and a
+ * probe that never switches stops with the nozzle still clear of the bed.
+ */
+const Z_SEARCH_FLOOR_MM: f32 = 0.1;
 const BACK_OFF_XY: f32 = 3;
 const BACK_OFF_Z: f32 = 2;
 /** Z raised before X/Y move, so the nozzle clears the bed and the probe clears its trigger. */
@@ -165,10 +171,9 @@ export function homeZ(fromTop: bool): bool {
   const x = Mathf.min(Mathf.max(boardF32(BoardKey.SafeHomeX) - probeX, motion.minLimit(X)), motion.maxLimit(X));
   const y = Mathf.min(Mathf.max(boardF32(BoardKey.SafeHomeY) - probeY, motion.minLimit(Y)), motion.maxLimit(Y));
   motion.moveXYTo(x, y, homingSpeed(X));
-  // Go no lower than the nozzle half-way down to the bed from where the probe switches: a
-  // probe that does not switch then stops homing above the bed (the height is known: Z was
-  // homed, or has just been raised to the top).
-  const lowest = probeSwitchHeight() / 2;
+  // Go no lower than Z_SEARCH_FLOOR_MM over the bed: a probe that does not switch then stops
+  // homing above the bed (the height is known: Z was homed, or has just been raised to the top).
+  const lowest = Mathf.min(Z_SEARCH_FLOOR_MM, probeSwitchHeight());
   const travel = Mathf.max(motion.native(Z) - lowest, 0);
   if (!approach(Z, travel, BACK_OFF_Z)) return false;
   // The probe switched with the nozzle this far above the bed; from the top, that measures how

@@ -244,8 +244,8 @@ test("with Z unknown and a probe that never switches, G28 ends in an error and t
   assert.match(r.stdout, /^Error:Homing Z failed: the probe never triggered \(is it connected\? is the bed there\?\); stopped above the bed$/m);
   assert.match(r.stdout, /^Error:Printer stopped due to errors\. Fix the error and use M999 to restart\.$/m);
   assert.equal(r.report.violations.bedCrash.count, 0, "the nozzle never went below the bed");
-  // The search ended half-way between the bed and the probe's 0.4 mm switching height.
-  assert.ok(Math.abs(r.report.axes.z.mm - 0.2) < 1e-9, `nozzle ${r.report.axes.z.mm} mm above the bed`);
+  // The search ended at its floor, 0.1 mm over the bed.
+  assert.ok(Math.abs(r.report.axes.z.mm - 0.1) < 1e-9, `nozzle ${r.report.axes.z.mm} mm above the bed`);
   // The fault refuses the move after it.
   assert.match(r.stdout, /^Error:Printer halted by a fault \(.*\); not executed: ".*"\. M999 clears the fault\.$/m);
   assert.equal(r.report.axes.x.mm, 114);

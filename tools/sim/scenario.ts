@@ -12,7 +12,7 @@ import path from "node:path";
 import { ROOT } from "../build/paths.ts";
 import type { Board } from "../build/board.ts";
 import { SV06_PRESETS, type MeasuredGrid } from "./bedPresets.ts";
-import type { Scenario, GridSpec } from "./config.ts";
+import { THERMAL_FAULTS, type Scenario, type GridSpec } from "./config.ts";
 
 /** Reads `export const enum <name> { A = 0, ... }` from a model source file. */
 export function readModelEnum(file: string, name: string): Record<string, number> {
@@ -117,7 +117,7 @@ function gridParams(out: ParamList, name: keyof typeof GRIDS, spec: GridSpec | u
 }
 
 const KNOWN_KEYS: Record<string, string[]> = {
-  scenario: ["$comment", "start", "geometry", "bed", "probe", "nozzle", "firstLayer", "probeTriggerMm", "endstopOvertravelMm", "deadEndstops", "deadProbe", "temperatures"],
+  scenario: ["$comment", "start", "geometry", "bed", "probe", "nozzle", "firstLayer", "probeTriggerMm", "endstopOvertravelMm", "deadEndstops", "deadProbe", "temperatures", "ambientC", "faults"],
   geometry: ["xAxisDeg", "yAxisDeg", "shiftXMm", "shiftYMm"],
   bed: ["z0", "slopeX", "slopeY", "warp", "thermalWarp", "temperatureC", "looseScrew"],
   "bed.looseScrew": ["screw", "dropMm", "radiusMm", "afterProbes"],
@@ -140,6 +140,10 @@ export function checkScenarioKeys(scenario: Scenario): void {
   };
   check(scenario, "scenario", "scenario");
   check(scenario.geometry, "geometry", "geometry");
+  // The thermal faults' names live with the thermal scenario fields (config.ts), read here at call
+  // time: config.ts imports this module too.
+  KNOWN_KEYS.faults ??= [...THERMAL_FAULTS];
+  check(scenario.faults, "faults", "faults");
   check(scenario.bed, "bed", "bed");
   check(scenario.bed?.looseScrew, "bed.looseScrew", "bed.looseScrew");
   check(scenario.bed?.warp, "grid", "bed.warp");
