@@ -26,7 +26,7 @@ import { faultActive } from "../system/fault";
 import * as sensors from "../temperature/sensors";
 import { Reading, Sensor } from "../temperature/sensors";
 import * as heaters from "../temperature/heaters";
-import { Heater } from "../temperature/heaters";
+import { Heater } from "../temperature/heater";
 import * as autotune from "../temperature/autotune";
 import { PID_GAIN_MAX } from "../settings/store";
 import { printTemperatures, printReading, setAutoreportMs } from "../temperature/report";

@@ -20,7 +20,8 @@ import * as keepalive from "../system/keepalive";
 import { faultActive } from "../system/fault";
 import { waitBroken, beginWait } from "../system/wait";
 import * as heaters from "./heaters";
-import { Heater, DUTY_MAX } from "./heaters";
+import { DUTY_MAX } from "./heaters";
+import { Heater } from "./heater";
 
 const MIN_HALF_CYCLE_MS: u32 = 5000;
 const MAX_OVERSHOOT_C: f32 = 30;

@@ -29,14 +29,9 @@ import { faultActive } from "../system/fault";
 import * as sensors from "./sensors";
 import { Reading, Sensor } from "./sensors";
 import * as protection from "./protection";
+import { Heater } from "./heater";
 import * as settings from "../settings/store";
 import { S } from "../settings/store";
-
-export const enum Heater {
-  Hotend = 0,
-  Bed = 1,
-  Count = 2,
-}
 
 export const enum Output {
   HotendHeater = 0,

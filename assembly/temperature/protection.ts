@@ -27,7 +27,7 @@ import { faultActive, raiseFault } from "../system/fault";
 import { rom } from "../rom";
 import * as sensors from "./sensors";
 import { Reading, Sensor } from "./sensors";
-import { Heater } from "./heaters";
+import { Heater } from "./heater";
 
 export const HOTEND_MINTEMP_C: f32 = 15;
 export const HOTEND_MAXTEMP_C: f32 = 305;

@@ -9,7 +9,7 @@ import { millis } from "../hal";
 import * as sensors from "./sensors";
 import { Reading, Sensor } from "./sensors";
 import * as heaters from "./heaters";
-import { Heater } from "./heaters";
+import { Heater } from "./heater";
 
 let autoreportMs: u32 = 0;
 let lastAutoreport: u32 = 0;

@@ -15,7 +15,7 @@
 
 import { RomText, romLength, romOffset } from "../rom";
 import { romByte } from "../hal";
-import { lineChar, lineSpaces } from "./display";
+import { lineChar, lineSpaces } from "./frame";
 
 export const enum Screen {
   Status = 0,

@@ -15,7 +15,7 @@ import * as menu from "./menu";
 import { MenuId, Pass, Screen } from "./menu";
 import { listItems } from "./menus";
 import * as screens from "./screens";
-import { commit } from "./display";
+import { commit } from "./frame";
 import { faultActive } from "../system/fault";
 
 export const TIMEOUT_TO_STATUS_MS: u32 = 30000;

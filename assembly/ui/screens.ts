@@ -16,7 +16,7 @@ import * as settings from "../settings/store";
 import { crc16 } from "../settings/crc";
 import { Screen, screen, screenArg } from "./menu";
 import * as commands from "./commands";
-import { commit, lineChar, lineNumber, lineSpaces, lineText } from "./display";
+import { commit, lineChar, lineNumber, lineSpaces, lineText } from "./frame";
 
 // ---------------------------------------------------------------------------------------------
 // Values edited with the knob: the axes of Move axis, and the speed and flow of Tune. Each has a
