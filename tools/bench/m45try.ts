@@ -1,0 +1,13 @@
+import { HostPrinter } from "/work/wt/xyz/hal/host/hal.ts";
+import { readTruth } from "/work/wt/xyz/tools/sim/truth.ts";
+import fs from "node:fs";
+const name = process.argv[2] ?? "perfect";
+const s = JSON.parse(fs.readFileSync(`/work/wt/xyz/tests/scenarios/${name}.json`, "utf8"));
+const p = await HostPrinter.boot({ scenario: s });
+const t0 = Date.now();
+console.log(p.command("G28"));
+const o = p.command("M45 V", 1_500_000);
+console.log(o.split("\n").filter(l=>!l.startsWith("echo:busy")).join("\n"));
+const t = readTruth(p.model);
+console.log("wall", Date.now()-t0, "ms; now", (p as any).nowNs/1e9, "s; contacts", t.contacts, "minClear", t.minClearanceMm, t.geometry);
+console.log(t.targets.map(x=>x.probeOverMm.map(v=>v.toFixed(3)).join(",")).join("  "));
