@@ -117,6 +117,12 @@ export function sweep(x0: f32, y0: f32, x1: f32, y1: f32, z: f32): SweepResult {
   sweepCount++;
   const above = z + REOPEN_LIFT_MM;
   if (motion.native(Z) < above) moveZTo(above);
+  // Never past the travel (the caller keeps inside it; this is the last guard: a carriage driven
+  // into the frame skips steps and loses its position).
+  x0 = clampAxis(x0, X);
+  y0 = clampAxis(y0, Y);
+  x1 = clampAxis(x1, X);
+  y1 = clampAxis(y1, Y);
   motion.moveXYTo(x0, y0, TRAVEL_XY_SPEED);
   motion.synchronize();
   if (faultActive()) return SweepResult.Aborted;

@@ -119,10 +119,12 @@ function locate(i: i32, x: f32, y: f32, passes: i32): i32 {
     if (level < probing.NOZZLE_FLOOR_MM) return Outcome.PointNotFound;
     circle.clearEdgePoints();
     // The last pass takes twice the directions, half-way between each other.
-    const directions = pass == passes - 1 ? SWEEP_DIRECTIONS * 2 : SWEEP_DIRECTIONS;
+    // So does every pass on the front row, which sees only part of its circle.
+    const fine = pass == passes - 1 || i < 3;
+    const directions = fine ? SWEEP_DIRECTIONS * 2 : SWEEP_DIRECTIONS;
     // Unit vectors turned by 30 (15) degrees each: cos/sin of the step, the vector renormalised.
-    const stepCos: f32 = pass == passes - 1 ? 0.96592583 : 0.8660254;
-    const stepSin: f32 = pass == passes - 1 ? 0.25881905 : 0.5;
+    const stepCos: f32 = fine ? 0.96592583 : 0.8660254;
+    const stepSin: f32 = fine ? 0.25881905 : 0.5;
     let ux: f32 = 1, uy: f32 = 0;
     for (let d = 0; d < directions; d++) {
       if (d > 0) {
@@ -138,7 +140,12 @@ function locate(i: i32, x: f32, y: f32, passes: i32): i32 {
       r = Mathf.min(r, limitAlong(x, ux, X));
       r = Mathf.min(r, limitAlong(y, uy, Y));
       if (r < 1) continue;
-      const res = probing.sweep(x + r * ux, y + r * uy, x - SWEEP_OVERRUN_MM * ux, y - SWEEP_OVERRUN_MM * uy, level);
+      // The end, past the centre, but never beyond the travel: a carriage driven into the frame
+      // skips steps and loses its position (a front-row centre may lie beyond the Y limit).
+      let e = SWEEP_OVERRUN_MM;
+      e = Mathf.min(e, limitAlong(x, -ux, X));
+      e = Mathf.min(e, limitAlong(y, -uy, Y));
+      const res = probing.sweep(x + r * ux, y + r * uy, x - e * ux, y - e * uy, level);
       if (res == SweepResult.Aborted) return Outcome.Aborted;
       if (res == SweepResult.Hit) circle.addEdgePoint(probing.hitX, probing.hitY);
     }

@@ -2,7 +2,7 @@ import { HostPrinter } from "/work/wt/xyz/hal/host/hal.ts";
 import { readTruth } from "/work/wt/xyz/tools/sim/truth.ts";
 import fs from "node:fs";
 const name = process.argv[2] ?? "perfect";
-const s = JSON.parse(fs.readFileSync(`/work/wt/xyz/tests/scenarios/${name}.json`, "utf8"));
+const s = name.startsWith("{") ? JSON.parse(name) : JSON.parse(fs.readFileSync(`/work/wt/xyz/tests/scenarios/${name}.json`, "utf8"));
 const p = await HostPrinter.boot({ scenario: s });
 const t0 = Date.now();
 console.log(p.command("G28"));
