@@ -43,6 +43,8 @@ import { DEG_PER_RAD } from "./smallAngle";
 
 /** Nozzle height below the switching height over a centre at which the edge sweeps run, mm. */
 const SWEEP_DEPTH_MM: f32 = 0.1;
+/** ...at least this far below it, or the target counts as not found (a sensor too weak). */
+const SWEEP_DEPTH_MIN_MM: f32 = 0.04;
 /** Sweeps start this far from the expected centre, mm: beyond the 8 mm target plus the sensor's
  * own width (the response has fallen to the meander's there). */
 const SWEEP_START_MM: f32 = 9;
@@ -115,8 +117,10 @@ function locate(i: i32, x: f32, y: f32, passes: i32): i32 {
     if (h == STUCK) return Outcome.ProbeStuck;
     if (h == NOT_FOUND) return Outcome.PointNotFound;
     lastHeight = h;
-    const level = h - SWEEP_DEPTH_MM;
-    if (level < probing.NOZZLE_FLOOR_MM) return Outcome.PointNotFound;
+    // A weak sensor switches low: the sweeps then run at the floor, if that is still far enough
+    // below the top for a circle of a few mm.
+    const level = Mathf.max(h - SWEEP_DEPTH_MM, probing.NOZZLE_FLOOR_MM);
+    if (h - level < SWEEP_DEPTH_MIN_MM) return Outcome.PointNotFound;
     circle.clearEdgePoints();
     // The last pass takes twice the directions, half-way between each other.
     // So does every pass on the front row, which sees only part of its circle.
@@ -352,6 +356,15 @@ function report(): void {
     out.fixed(getF(centreY, i) - motion.minLimit(Y), 2);
   }
   out.newline();
+  // Prusa warns "calibration compromised" when front points are out of reach: their centres
+  // then come from a short arc only (less certain, weighted down in the fit).
+  let beyond = 0;
+  for (let i = 0; i < 3; i++) if (getF(centreY, i) < motion.minLimit(Y)) beyond++;
+  if (beyond > 0) {
+    out.text(rom("echo:Warning: "));
+    out.int(beyond);
+    out.line(rom(" front calibration point(s) beyond the Y travel, measured from part of their circle only: calibration compromised (the bed sits too far forwards; move it back)"));
+  }
   if (verbose) {
     for (let i = 0; i < 9; i++) {
       out.text(rom("echo:Point "));
