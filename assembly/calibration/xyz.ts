@@ -51,6 +51,9 @@ const SWEEP_START_MM: f32 = 9;
 /** ...and end this far past the centre. */
 const SWEEP_OVERRUN_MM: f32 = 2;
 const SWEEP_DIRECTIONS: i32 = 12;
+/** Once the circle's radius is known, sweeps start this far outside it, mm: more than a centre
+ * predicted by the four-point fit can be off (0.1-0.3 mm), with room to spare. */
+const START_MARGIN_MM: f32 = 1.5;
 /** The hill climb's first and last step, mm. */
 const CLIMB_STEP_MM: f32 = 3;
 const CLIMB_STEP_MIN_MM: f32 = 0.75;
@@ -81,6 +84,8 @@ const referenceZ = memory.data(9 * 4);
 const edgeCount = memory.data(9 * 4);
 
 let lastHeight: f32 = 0;
+/** Radius of the last circle seen whole, mm (0: none yet). */
+let edgeRadiusMm: f32 = 0;
 let failedTarget: i32 = -1;
 let verbose = false;
 let referenceValid = false;
@@ -111,7 +116,13 @@ export function failedPoint(): i32 { return failedTarget; }
  * (centre and sigma stored).
  */
 function locate(i: i32, x: f32, y: f32, passes: i32): i32 {
+  // Sweeps start just outside the circle the last fit found (the response is the same sensor's
+  // over the same targets at the same depth), or far out before any was found.
+  let startR = edgeRadiusMm > 0 ? Mathf.min(edgeRadiusMm + START_MARGIN_MM, SWEEP_START_MM) : SWEEP_START_MM;
   for (let pass = 0; pass < passes; pass++) {
+    // Beyond the travel the probe measures off the centre, lower, where the circle at that depth
+    // is wider than the last one: start far out again.
+    if (!probing.reachable(x, X) || !probing.reachable(y, Y)) startR = SWEEP_START_MM;
     const h = probing.probeAt(x, y);
     if (h == ABORTED) return Outcome.Aborted;
     if (h == STUCK) return Outcome.ProbeStuck;
@@ -122,13 +133,13 @@ function locate(i: i32, x: f32, y: f32, passes: i32): i32 {
     const level = Mathf.max(h - SWEEP_DEPTH_MM, probing.NOZZLE_FLOOR_MM);
     if (h - level < SWEEP_DEPTH_MIN_MM) return Outcome.PointNotFound;
     circle.clearEdgePoints();
-    // The last pass takes twice the directions, half-way between each other.
+    // The last pass takes three times the directions (noise averages out over more edge points).
     // So does every pass on the front row, which sees only part of its circle.
     const fine = pass == passes - 1 || i < 3;
-    const directions = fine ? SWEEP_DIRECTIONS * 2 : SWEEP_DIRECTIONS;
-    // Unit vectors turned by 30 (15) degrees each: cos/sin of the step, the vector renormalised.
-    const stepCos: f32 = fine ? 0.96592583 : 0.8660254;
-    const stepSin: f32 = fine ? 0.25881905 : 0.5;
+    const directions = fine ? SWEEP_DIRECTIONS * 3 : SWEEP_DIRECTIONS;
+    // Unit vectors turned by 30 (10) degrees each: cos/sin of the step, the vector renormalised.
+    const stepCos: f32 = fine ? 0.98480775 : 0.8660254;
+    const stepSin: f32 = fine ? 0.17364818 : 0.5;
     let ux: f32 = 1, uy: f32 = 0;
     for (let d = 0; d < directions; d++) {
       if (d > 0) {
@@ -140,7 +151,7 @@ function locate(i: i32, x: f32, y: f32, passes: i32): i32 {
         uy /= n;
       }
       // The start, pulled in along the ray to the travel's end if it lies beyond it.
-      let r = SWEEP_START_MM;
+      let r = startR;
       r = Mathf.min(r, limitAlong(x, ux, X));
       r = Mathf.min(r, limitAlong(y, uy, Y));
       if (r < 1) continue;
@@ -157,6 +168,9 @@ function locate(i: i32, x: f32, y: f32, passes: i32): i32 {
     if (circle.edgePoints() < 5 || circle.fitCircle(0) != circle.CircleResult.Ok) return Outcome.PointNotFound;
     x = circle.centreXMm();
     y = circle.centreYMm();
+    // Only a circle seen whole teaches the radius (an arc's is uncertain).
+    if (circle.edgePoints() >= directions - 2) edgeRadiusMm = circle.radiusMm();
+    startR = Mathf.min(circle.radiusMm() + START_MARGIN_MM, SWEEP_START_MM);
     if (circle.centreSigmaXMm() > CENTRE_SIGMA_MAX_MM || circle.centreSigmaYMm() > CENTRE_SIGMA_MAX_MM) {
       return Outcome.PointNotFound;
     }
@@ -239,6 +253,7 @@ export function run(zOnly: bool, details: bool): Outcome {
   // Measure in machine coordinates from a clean start.
   transform.reset();
   referenceValid = false;
+  edgeRadiusMm = 0;
   let shiftX: f32 = 0, shiftY: f32 = 0;
   fit.clearPoints();
   for (let k = 0; k < 4; k++) {
@@ -257,7 +272,10 @@ export function run(zOnly: bool, details: bool): Outcome {
   for (let i = 0; i < 9; i++) {
     progress(rom("Improving bed calibration point "), i + 1, 9);
     transform.worldToMachine(bedNozzleX(i), bedNozzleY(i));
-    const r = locate(i, transform.outX, transform.outY, 2);
+    // A centre predicted beyond the travel is seen as an arc only: a second pass around the
+    // first pass's centre finds more of it.
+    const outside = !probing.reachable(transform.outX, X) || !probing.reachable(transform.outY, Y);
+    const r = locate(i, transform.outX, transform.outY, outside ? 2 : 1);
     if (r >= 0) {
       transform.reset();
       return failAt(i, r);
@@ -332,9 +350,9 @@ function measureReferences(zOnly: bool): Outcome {
 
 function report(): void {
   out.text(rom("XYZ calibration: skew "));
-  out.fixed(fit.skewRad() * DEG_PER_RAD, 3);
+  out.fixed(fit.skewRad() * DEG_PER_RAD, 4);
   out.text(rom(" deg (+-"));
-  out.fixed(Mathf.max(fit.skewSigmaRad(), 0) * DEG_PER_RAD, 3);
+  out.fixed(Mathf.max(fit.skewSigmaRad(), 0) * DEG_PER_RAD, 4);
   out.text(rom("), X axis "));
   out.fixed(fit.xAxisAngleRad() * DEG_PER_RAD, 3);
   out.text(rom(" deg, Y axis "));

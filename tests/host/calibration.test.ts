@@ -46,7 +46,7 @@ for (const [name, verdict] of VERDICTS) {
     assert.match(out, /Searching bed calibration point 4 of 4/);
     assert.match(out, /Improving bed calibration point 9 of 9/);
     assert.match(out, /Measuring reference height 9 of 9/);
-    assert.match(out, /XYZ calibration: skew -?\d+\.\d{3} deg/);
+    assert.match(out, /XYZ calibration: skew -?\d+\.\d{4} deg/);
     for (const [x, y] of [[40, 10], [220, 10], [220, 190], [40, 190]]) {
       p.command(`G1 Z5 F3000\nG1 X${x} Y${y} F6000\nM400`);
       const t = readTruth(p.model);
