@@ -22,6 +22,7 @@ import { blocksAddress } from "./motion/planner";
 import { initMotion } from "./motion/motion";
 import { idle } from "./system/idle";
 import { runNext } from "./gcode/executor";
+import { applyStoredTransform } from "./calibration/stored";
 
 export function setup(): void {
   initAxes();
@@ -30,6 +31,7 @@ export function setup(): void {
   settings.loadDefaults();
   const r = settings.loadFromEeprom();
   if (r != LoadResult.Ok) reportLoadFailure(r, true);
+  applyStoredTransform();
   initMotion();
 }
 

@@ -40,6 +40,7 @@ import * as fit from "./skewFit";
 import * as transform from "./bedTransform";
 import { classify, SkewVerdict } from "./skewVerdict";
 import { DEG_PER_RAD } from "./smallAngle";
+import * as stored from "./stored";
 
 /** Nozzle height below the switching height over a centre at which the edge sweeps run, mm. */
 const SWEEP_DEPTH_MM: f32 = 0.1;
@@ -267,7 +268,7 @@ export function run(zOnly: bool, details: bool): Outcome {
     shiftY = getF(centreY, i) - bedNozzleY(i);
     fit.addPoint(getF(centreX, i), getF(centreY, i), bedNozzleX(i), bedNozzleY(i), 1, 1);
   }
-  if (fit.fit() != fit.FitResult.Ok) return Outcome.FitFailed;
+  if (fit.fit() != fit.FitResult.Ok) return failAt(-1, Outcome.FitFailed);
   transform.setFromAngles(fit.xAxisAngleRad(), fit.yAxisAngleRad(), fit.originOnBedX(), fit.originOnBedY());
   for (let i = 0; i < 9; i++) {
     progress(rom("Improving bed calibration point "), i + 1, 9);
@@ -287,13 +288,14 @@ export function run(zOnly: bool, details: bool): Outcome {
       weightOf(getF(sigmaX, i)), weightOf(getF(sigmaY, i)));
   }
   transform.reset();
-  if (fit.fit() != fit.FitResult.Ok) return Outcome.FitFailed;
+  if (fit.fit() != fit.FitResult.Ok) return failAt(-1, Outcome.FitFailed);
   let largest: f32 = 0;
   for (let i = 0; i < 9; i++) largest = Mathf.max(largest, fit.residualMm(i));
   const verdict = classify(fit.skewRad(), fit.xAxisAngleRad(), fit.yAxisAngleRad(), largest);
   report();
-  if (verdict == SkewVerdict.FitFailed) return Outcome.FitFailed;
+  if (verdict == SkewVerdict.FitFailed) return failAt(-1, Outcome.FitFailed);
   transform.setFromAngles(fit.xAxisAngleRad(), fit.yAxisAngleRad(), fit.originOnBedX(), fit.originOnBedY());
+  stored.storeTransform(true);
   const z = measureReferences(false);
   if (z != Outcome.Perpendicular) return z;
   return verdict == SkewVerdict.Perpendicular ? Outcome.Perpendicular : verdict == SkewVerdict.Mild ? Outcome.Mild : Outcome.Extreme;
@@ -308,6 +310,7 @@ function weightOf(sigma: f32): f32 {
 function failAt(i: i32, r: i32): Outcome {
   failedTarget = i;
   transform.reset();
+  stored.storeTransform(false);
   return <Outcome>r;
 }
 
@@ -333,6 +336,7 @@ function measureReferences(zOnly: bool): Outcome {
       sum += h;
     }
     putF(referenceZ, i, sum * 0.5);
+    stored.storeReferenceHeight(i, sum * 0.5);
   }
   referenceValid = true;
   probing.travelTo(motion.native(X), motion.native(Y), probing.TRAVEL_MM);

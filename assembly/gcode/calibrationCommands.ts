@@ -10,9 +10,11 @@ import * as xyz from "../calibration/xyz";
 import { Outcome } from "../calibration/xyz";
 import * as transform from "../calibration/bedTransform";
 import { setStatus } from "../ui/status";
+import { storeTransform } from "../calibration/stored";
 
 export function m44(): void {
   transform.reset();
+  storeTransform(false);
   out.line(rom("echo:XYZ calibration reset: moves go uncorrected (run M45 to calibrate)"));
 }
 
@@ -21,7 +23,7 @@ export function m45(): void {
   const r = xyz.run(zOnly, parser.has(Letter.V));
   switch (r) {
     case Outcome.Perpendicular:
-      if (zOnly) out.line(rom("echo:Reference heights measured"));
+      if (zOnly) out.line(rom("echo:Reference heights measured (M500 saves them)"));
       else out.line(rom("echo:XYZ calibration ok. X/Y axes are perpendicular. Congratulations!"));
       break;
     case Outcome.Mild:
@@ -43,8 +45,11 @@ export function m45(): void {
       failure(rom("Error:XYZ calibration failed: bed calibration point was not found (is the probe connected, clean, and set at the right height? is the bed out of reach?): point "));
       break;
     default:
-      failure(rom("Error:XYZ calibration failed: the points do not fit a skewed and shifted bed (a point misread or out of reach); please consult the manual. Point "));
+      out.line(rom("Error:XYZ calibration failed: the points do not fit a skewed and shifted bed (a point misread or out of reach: see the residuals above); please consult the manual. The bed transform is reset"));
       break;
+  }
+  if (r == Outcome.Mild || r == Outcome.Extreme || (r == Outcome.Perpendicular && !zOnly)) {
+    out.line(rom("echo:The bed transform is in use for every move; M500 saves it and the reference heights"));
   }
   if (r == Outcome.Perpendicular || r == Outcome.Mild || r == Outcome.Extreme) setStatus(rom("XYZ calibration ok"));
   else setStatus(rom("XYZ calibration failed"));

@@ -15,7 +15,7 @@ import { eepromRead, eepromWrite, eepromSize, watchdogReset } from "../hal";
 import { BoardKey, boardF32 } from "../board";
 import { crc16 } from "./crc";
 
-export const SETTINGS_VERSION: u32 = 1;
+export const SETTINGS_VERSION: u32 = 2;
 
 /** Byte offsets of the fields in the settings block. */
 export const enum S {
@@ -30,7 +30,12 @@ export const enum S {
   MinFeedrate = 68, // f32 mm/s, printing moves
   MinTravelFeedrate = 72, // f32 mm/s
   ProbeOffset = 76, // f32[3] X Y Z, mm from the nozzle
-  Size = 88,
+  // Version 2: the XYZ calibration (M45). The bed transform (calibration/bedTransform.ts): the
+  // machine X axis on the bed, the Y axis, where machine (0, 0) lands (f32 x2 each); checked for
+  // plausibility when applied (calibration/stored.ts), not here, so a bad one is refused alone.
+  BedTransform = 88, // f32[6] vxX vxY vyX vyY originX originY
+  ReferenceHeights = 112, // f32[9] nozzle Z where the probe switched over each target; NaN: none
+  Size = 148,
 }
 
 const HEADER_BYTES: u32 = 10;
@@ -71,6 +76,9 @@ export function loadDefaults(): void {
   setF32(S.MinFeedrate, 0);
   setF32(S.MinTravelFeedrate, 0);
   for (let a = 0; a < 3; a++) setAxisF32(S.ProbeOffset, a, boardF32(BoardKey.ProbeOffsetX + a));
+  // No XYZ calibration: the identity transform, no reference heights.
+  for (let k = 0; k < 6; k++) setAxisF32(S.BedTransform, k, k == 0 || k == 3 ? 1 : 0);
+  for (let k = 0; k < 9; k++) setAxisF32(S.ReferenceHeights, k, reinterpret<f32>(0x7fc00000)); // NaN
 }
 
 // Ranges a stored value must lie in; anything else marks the record as corrupted.

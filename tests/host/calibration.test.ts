@@ -57,6 +57,13 @@ for (const [name, verdict] of VERDICTS) {
     }
     const t = readTruth(p.model);
     assert.equal(t.contacts, 0, `closest ${t.minClearanceMm} mm`);
+    // M500 keeps the transform: after a restart on the same printer the corner lands there again.
+    assert.match(p.command("M500"), /Settings stored/);
+    const again = await HostPrinter.boot({ scenario: scenario(name), eeprom: p.eeprom });
+    assert.doesNotMatch(again.output, /refused|not used/);
+    again.command("G28\nG1 Z5 F3000\nG1 X220 Y190 F6000\nM400");
+    const [ax, ay] = nozzleOnBed(again, readTruth(again.model));
+    assert.ok(Math.hypot(ax - 220, ay - 190) <= 0.1, `after a restart: ${ax.toFixed(3)}, ${ay.toFixed(3)}`);
     // M44 forgets the correction: the carriages' position is the world position again.
     p.command("M44");
     const m114 = p.command("M114");
@@ -109,4 +116,50 @@ test("M45 with a sensor 15 % weak (switching 0.19 mm over the targets) still cal
   const out = p.command("M45", M45_MAX_MS);
   assert.match(out, /X\/Y axes are perpendicular/);
   assert.equal(readTruth(p.model).contacts, 0);
+});
+
+/** The settings record with its bed transform fields (payload bytes 88..111) replaced, the CRC
+ * made consistent again: a record as a bad writer (or a bad calibration) would leave it. */
+function withTransform(eeprom: Uint8Array, values: number[]): Uint8Array {
+  const e = new Uint8Array(eeprom);
+  const payload = e.subarray(10, 10 + 148);
+  const view = new DataView(payload.buffer, payload.byteOffset);
+  values.forEach((v, k) => view.setFloat32(88 + 4 * k, v, true));
+  let crc = 0xffff;
+  for (const b of payload) {
+    crc ^= b << 8;
+    for (let i = 0; i < 8; i++) crc = crc & 0x8000 ? ((crc << 1) ^ 0x1021) & 0xffff : (crc << 1) & 0xffff;
+  }
+  e[8] = crc & 0xff;
+  e[9] = crc >> 8;
+  return e;
+}
+
+test("a stored bed transform is used after a restart, and an implausible one is refused at boot with the reason", async () => {
+  const p = await HostPrinter.boot();
+  assert.match(p.command("M500"), /Settings stored/);
+  // A plausible one: 0.3 degrees of Y axis rotation, 2 mm shift.
+  const a = (0.3 * Math.PI) / 180;
+  const good = await HostPrinter.boot({ eeprom: withTransform(p.eeprom, [1, 0, -Math.sin(a), Math.cos(a), 2, -1]) });
+  assert.doesNotMatch(good.output, /refused/);
+  good.command("G28");
+  good.command("G1 Z5 F3000\nG1 X100 Y150 F6000\nM400");
+  // machine = V^-1 (world - origin), here by hand.
+  const det = Math.cos(a);
+  const mx = (Math.cos(a) * (100 - 2) + Math.sin(a) * (150 + 1)) / det;
+  const my = (150 + 1) / det;
+  assert.ok(Math.abs(good.axisMm(0) - mx) < 0.011 && Math.abs(good.axisMm(1) - my) < 0.011, `${good.axisMm(0)}, ${good.axisMm(1)}`);
+  const cases: [number[], RegExp][] = [
+    [[1.2, 0, 0, 1, 0, 0], /Stored XYZ calibration refused: an axis vector is not 0\.9 to 1\.1 long/],
+    [[1, 0, 0.2, 1, 0, 0], /Stored XYZ calibration refused: the axes are more than 5\.7 degrees from square/],
+    [[1, 0, 0, 1, 12, -12], /Stored XYZ calibration refused: the bed is shifted by more than 15 mm/],
+    [[NaN, 0, 0, 1, 0, 0], /Stored XYZ calibration refused: the values are not numbers/],
+  ];
+  for (const [values, reason] of cases) {
+    const bad = await HostPrinter.boot({ eeprom: withTransform(p.eeprom, values) });
+    assert.match(bad.output, reason);
+    bad.command("G28");
+    bad.command("G1 Z5 F3000\nG1 X100 Y150 F6000\nM400");
+    assert.ok(Math.abs(bad.axisMm(0) - 100) < 0.011 && Math.abs(bad.axisMm(1) - 150) < 0.011, "moves uncorrected");
+  }
 });
