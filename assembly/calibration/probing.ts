@@ -4,8 +4,9 @@
 // Every move here is in machine coordinates (the carriages' own), bypassing the bed transform:
 // the calibration is what measures that transform.
 //
-// Safety: no move goes lower than NOZZLE_FLOOR_MM over the bed as Z homing found it (the probe
-// switched over the front-centre target with the nozzle -probe offset Z above it). A probe that
+// Safety: no probe goes lower than NOZZLE_FLOOR_MM over the bed as expected there: at first the
+// bed as Z homing found it (the probe switched over the front-centre target with the nozzle
+// -probe offset Z above it), then the plane through the targets measured so far (xyz.ts). A probe that
 // does not switch above the floor reports "not found" instead of pushing on; a probe that is
 // already switched where it should be open reports "stuck" (a shorted cable, or metal chips).
 
@@ -90,17 +91,18 @@ export function reachable(v: f32, axis: i32): bool {
 }
 
 /**
- * Probes down at machine (x, y) from the hover height to the floor. Returns the nozzle height
+ * Probes down at machine (x, y) from the hover height to `floorMm` (the caller's expected bed
+ * there plus NOZZLE_FLOOR_MM). Returns the nozzle height
  * where the probe switched, NOT_FOUND (not above the floor), STUCK (switched before descending)
  * or ABORTED.
  */
-export function probeAt(x: f32, y: f32): f32 {
+export function probeAt(x: f32, y: f32, floorMm: f32): f32 {
   probeCount++;
   travelTo(x, y, HOVER_MM);
   if (motion.native(Z) > HOVER_MM) moveZTo(HOVER_MM);
   if (faultActive()) return ABORTED;
   if (probeSwitched()) return STUCK;
-  motion.moveAxisBy(Z, NOZZLE_FLOOR_MM - motion.native(Z), PROBE_Z_SPEED, INPUT_PROBE);
+  motion.moveAxisBy(Z, floorMm - motion.native(Z), PROBE_Z_SPEED, INPUT_PROBE);
   const hit = motion.runCheckedMove();
   if (faultActive()) return ABORTED;
   const z = motion.native(Z);

@@ -41,11 +41,12 @@ import * as transform from "./bedTransform";
 import { classify, SkewVerdict } from "./skewVerdict";
 import { DEG_PER_RAD } from "./smallAngle";
 import * as stored from "./stored";
+import * as ls from "./leastSquares";
 
 /** Nozzle height below the switching height over a centre at which the edge sweeps run, mm. */
 const SWEEP_DEPTH_MM: f32 = 0.1;
-/** ...at least this far below it, or the target counts as not found (a sensor too weak). */
-const SWEEP_DEPTH_MIN_MM: f32 = 0.04;
+/** The lowest sweep level, mm in the Z frame homing set: 0.5 mm under the homing point's bed. */
+const SWEEP_LEVEL_MIN_MM: f32 = -0.5;
 /** Sweeps start this far from the expected centre, mm: beyond the 8 mm target plus the sensor's
  * own width (the response has fallen to the meander's there). */
 const SWEEP_START_MM: f32 = 9;
@@ -81,6 +82,9 @@ const centreY = memory.data(9 * 4);
 const sigmaX = memory.data(9 * 4);
 const sigmaY = memory.data(9 * 4);
 const referenceZ = memory.data(9 * 4);
+/** The switching height over each target found so far (f32), and which are found (i32 0/1). */
+const topZ = memory.data(9 * 4);
+const found = memory.data(9 * 4);
 /** Circle points used per target (i32). */
 const edgeCount = memory.data(9 * 4);
 
@@ -124,15 +128,18 @@ function locate(i: i32, x: f32, y: f32, passes: i32): i32 {
     // Beyond the travel the probe measures off the centre, lower, where the circle at that depth
     // is wider than the last one: start far out again.
     if (!probing.reachable(x, X) || !probing.reachable(y, Y)) startR = SWEEP_START_MM;
-    const h = probing.probeAt(x, y);
+    const h = probing.probeAt(x, y, floorAt(x, y));
     if (h == ABORTED) return Outcome.Aborted;
     if (h == STUCK) return Outcome.ProbeStuck;
     if (h == NOT_FOUND) return Outcome.PointNotFound;
     lastHeight = h;
-    // A weak sensor switches low: the sweeps then run at the floor, if that is still far enough
-    // below the top for a circle of a few mm.
-    const level = Mathf.max(h - SWEEP_DEPTH_MM, probing.NOZZLE_FLOOR_MM);
-    if (h - level < SWEEP_DEPTH_MIN_MM) return Outcome.PointNotFound;
+    // The sweeps run SWEEP_DEPTH below where the probe just switched here, not above a fixed
+    // floor: that height is measured over this point of the bed (which may sit a few tenths lower
+    // than where Z was homed), and a sensor that switches at least 0.14 mm over copper (a 15 %
+    // weak PINDA switches at 0.19 mm) keeps the nozzle clear of the bed there. Only a level far
+    // below the homing point's bed is refused (a bed that low is not plausible).
+    const level = h - SWEEP_DEPTH_MM;
+    if (level < SWEEP_LEVEL_MIN_MM) return Outcome.PointNotFound;
     circle.clearEdgePoints();
     // The last pass takes three times the directions (noise averages out over more edge points).
     // So does every pass on the front row, which sees only part of its circle.
@@ -178,9 +185,59 @@ function locate(i: i32, x: f32, y: f32, passes: i32): i32 {
   }
   putF(centreX, i, x);
   putF(centreY, i, y);
+  noteFound(i, lastHeight);
   putF(sigmaX, i, circle.centreSigmaXMm());
   putF(sigmaY, i, circle.centreSigmaYMm());
   return -1;
+}
+
+/** Nozzle height at which the probe switches over the bed with the nozzle at the homing frame's
+ * zero: -probe offset Z (0.4 mm on the MK2), what Z homing assumed. */
+function nominalTrigger(): f32 {
+  return Mathf.max(-settings.axisF32(S.ProbeOffset, Z), 0);
+}
+
+/**
+ * Where the probe is expected to switch over a target at machine (x, y): the plane through the
+ * targets found so far (the bed is a few tenths of a millimetre out of level on a built printer:
+ * its z0/slopes), their mean for fewer than three, the homing point's before any.
+ */
+function expectedTrigger(x: f32, y: f32): f32 {
+  let n = 0;
+  let mx: f32 = 0, my: f32 = 0, mz: f32 = 0;
+  for (let i = 0; i < 9; i++) {
+    if (load<i32>(found + (<usize>i << 2)) == 0) continue;
+    mx += getF(centreX, i);
+    my += getF(centreY, i);
+    mz += getF(topZ, i);
+    n++;
+  }
+  if (n == 0) return nominalTrigger();
+  mx /= <f32>n;
+  my /= <f32>n;
+  mz /= <f32>n;
+  if (n < 3) return mz;
+  ls.begin(3);
+  for (let i = 0; i < 9; i++) {
+    if (load<i32>(found + (<usize>i << 2)) == 0) continue;
+    ls.setRow(0, 1);
+    ls.setRow(1, getF(centreX, i) - mx);
+    ls.setRow(2, getF(centreY, i) - my);
+    ls.addRow(getF(topZ, i) - mz, 1);
+  }
+  if (!ls.factorize()) return mz;
+  ls.solve();
+  return mz + ls.result(0) + ls.result(1) * (x - mx) + ls.result(2) * (y - my);
+}
+
+/** The lowest a probe at machine (x, y) may go: NOZZLE_FLOOR_MM over the expected bed. */
+function floorAt(x: f32, y: f32): f32 {
+  return expectedTrigger(x, y) - nominalTrigger() + probing.NOZZLE_FLOOR_MM;
+}
+
+function noteFound(i: i32, h: f32): void {
+  putF(topZ, i, h);
+  store<i32>(found + (<usize>i << 2), 1);
 }
 
 /** How far from v along direction u (one component) the travel of `axis` ends, mm. */
@@ -197,7 +254,7 @@ function limitAlong(v: f32, u: f32, axis: i32): f32 {
 let climbX: f32 = 0;
 let climbY: f32 = 0;
 function climb(x: f32, y: f32): i32 {
-  let best = probing.probeAt(x, y);
+  let best = probing.probeAt(x, y, floorAt(x, y));
   if (best == ABORTED) return Outcome.Aborted;
   if (best == STUCK) return Outcome.ProbeStuck;
   let step = CLIMB_STEP_MM;
@@ -209,7 +266,7 @@ function climb(x: f32, y: f32): i32 {
       const nx = x + (k == 0 ? step : k == 1 ? -step : 0);
       const ny = y + (k == 2 ? step : k == 3 ? -step : 0);
       if (!probing.reachable(nx, X) || !probing.reachable(ny, Y)) continue;
-      const h = probing.probeAt(nx, ny);
+      const h = probing.probeAt(nx, ny, floorAt(nx, ny));
       probes++;
       if (h == ABORTED) return Outcome.Aborted;
       if (h == STUCK) return Outcome.ProbeStuck;
@@ -255,6 +312,7 @@ export function run(zOnly: bool, details: bool): Outcome {
   transform.reset();
   referenceValid = false;
   edgeRadiusMm = 0;
+  for (let i = 0; i < 9; i++) store<i32>(found + (<usize>i << 2), 0);
   let shiftX: f32 = 0, shiftY: f32 = 0;
   fit.clearPoints();
   for (let k = 0; k < 4; k++) {
@@ -329,7 +387,7 @@ function measureReferences(zOnly: bool): Outcome {
     }
     let sum: f32 = 0;
     for (let k = 0; k < 2; k++) {
-      const h = probing.probeAt(x, y);
+      const h = probing.probeAt(x, y, floorAt(x, y));
       if (h == ABORTED) return Outcome.Aborted;
       if (h == STUCK) return failAt(i, Outcome.ProbeStuck);
       if (h == NOT_FOUND) return failAt(i, Outcome.PointNotFound);

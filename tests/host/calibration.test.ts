@@ -163,3 +163,17 @@ test("a stored bed transform is used after a restart, and an implausible one is 
     assert.ok(Math.abs(bad.axisMm(0) - 100) < 0.011 && Math.abs(bad.axisMm(1) - 150) < 0.011, "moves uncorrected");
   }
 });
+
+test("M45 on a bed 0.5 mm lower at the rear-left than where Z was homed finds every target (each probe's floor follows the plane of the targets found so far) without touching the bed", async () => {
+  const p = await HostPrinter.boot({ scenario: { bed: { slopeX: 0.0017, slopeY: -0.0015 }, probe: { noiseMm: 0.005 } } });
+  p.command("G28");
+  const out = p.command("M45 V", M45_MAX_MS);
+  assert.match(out, /X\/Y axes are perpendicular/);
+  const t = readTruth(p.model);
+  assert.equal(t.contacts, 0);
+  assert.ok(t.minClearanceMm > 0.05, `closest ${t.minClearanceMm} mm`);
+  // The reference heights follow the bed: the rear-left one lowest, about 0.5 mm under the front-centre one.
+  const z = [...out.matchAll(/echo:Reference height (\d): (-?[\d.]+) mm/g)].map((m) => Number(m[2]));
+  assert.equal(z.length, 9);
+  assert.ok(Math.abs(z[6] - z[1] - -0.47) < 0.05, `rear-left ${z[6]} vs front-centre ${z[1]}`);
+});
