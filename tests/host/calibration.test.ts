@@ -177,3 +177,36 @@ test("M45 on a bed 0.5 mm lower at the rear-left than where Z was homed finds ev
   assert.equal(z.length, 9);
   assert.ok(Math.abs(z[6] - z[1] - -0.47) < 0.05, `rear-left ${z[6]} vs front-centre ${z[1]}`);
 });
+
+test("M112 during M45 stops it at once: the drivers off, the printer halted, no further point measured, no contact", async () => {
+  const p = await HostPrinter.boot({ scenario: scenario("perfect") });
+  p.command("G28");
+  p.send("M45\n");
+  p.runUntil((o) => /Improving bed calibration point 3 of 9/.test(o), M45_MAX_MS);
+  p.takeOutput();
+  p.send("M112\n");
+  p.runUntil((o) => /Printer halted/.test(o), 10_000);
+  p.runFor(1000);
+  const out = p.takeOutput();
+  assert.match(out, /Error:Emergency stop \(M112\): steppers off, printer halted/);
+  assert.doesNotMatch(out, /Improving bed calibration point 4 of 9/);
+  assert.equal(readTruth(p.model).contacts, 0);
+  // Nothing moves after: the carriages stay where M112 left them.
+  const at = [p.axisMm(0), p.axisMm(1), p.axisMm(2)];
+  p.runFor(2000);
+  assert.deepEqual([p.axisMm(0), p.axisMm(1), p.axisMm(2)], at);
+});
+
+test("M45 Z measures only the nine reference heights, over the targets the calibration found", async () => {
+  const p = await HostPrinter.boot({ scenario: scenario("skew-mild") });
+  p.command("G28");
+  assert.match(p.command("M45", M45_MAX_MS), /slightly skewed/);
+  const out = p.command("M45 Z V", M45_MAX_MS);
+  assert.doesNotMatch(out, /Searching|Improving/);
+  assert.match(out, /Measuring reference height 9 of 9/);
+  assert.match(out, /echo:Reference heights measured/);
+  const z = [...out.matchAll(/echo:Reference height (\d): (-?[\d.]+) mm/g)].map((m) => Number(m[2]));
+  // A flat bed: over each target's centre the probe switches within 20 um of 0.4 mm (the homing height).
+  assert.equal(z.length, 9);
+  for (const v of z) assert.ok(Math.abs(v - 0.4) < 0.02, `${v}`);
+});
