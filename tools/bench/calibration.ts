@@ -34,6 +34,9 @@ function arg(name: string, fallback: number): number {
   return i >= 0 ? Number(process.argv[i + 1]) : fallback;
 }
 
+/** Printers whose G28 failed never reached M45: counted apart (Z homing's limit, not M45's). */
+const homingFailure = (r: Run) => !r.ok && (r.reason ?? "").startsWith("G28");
+
 function percentile(v: number[], p: number): number {
   if (v.length === 0) return NaN;
   const s = [...v].sort((a, b) => a - b);
@@ -72,9 +75,12 @@ async function runOne(name: string, s: Scenario): Promise<Run> {
     const t = truth.targets[Number(m[1]) - 1].probeOverMm;
     run.centreErrorsMm.push(Math.hypot(Number(m[2]) - t[0], Number(m[3]) - t[1]));
   }
-  // The firmware's Z frame against the model's: M114's Z minus the carriage's Z now.
-  const z114 = Number(/Z:(-?[\d.]+)/.exec(p.command("M114"))![1]);
-  const zFrame = z114 - p.axisMm(2);
+  // The firmware's Z frame against the model's: the firmware's Z step count (M114 "Count",
+  // exact, where its Z: has only 2 decimals) over the steps per mm, minus the carriage's Z now.
+  const m114 = p.command("M114");
+  const zSteps = Number(/Count X:-?\d+ Y:-?\d+ Z:(-?\d+)/.exec(m114)![1]);
+  const zStepsPerMm = Number(/M92 X[\d.]+ Y[\d.]+ Z([\d.]+)/.exec(p.command("M503"))![1]);
+  const zFrame = zSteps / zStepsPerMm - p.axisMm(2);
   run.referenceErrorsUm = [];
   for (const m of out.matchAll(/echo:Reference height (\d): (-?[\d.]+) mm/g)) {
     const t = truth.targets[Number(m[1]) - 1].probeOverMm;
@@ -116,6 +122,8 @@ async function main(): Promise<void> {
     m45PrinterSecondsMax: Math.max(...seconds),
     contacts: runs.reduce((a, r) => a + r.contacts, 0),
     failures: runs.filter((r) => !r.ok).map((r) => ({ name: r.name, reason: r.reason })),
+    m45Failures: runs.filter((r) => !r.ok && !homingFailure(r)).length,
+    homingFailures: runs.filter(homingFailure).length,
     runs,
   };
   fs.mkdirSync("build", { recursive: true });
@@ -130,7 +138,7 @@ async function main(): Promise<void> {
   console.log(`| m45PrinterSecondsMedian | ${summary.m45PrinterSecondsMedian.toFixed(0)} | <= 240 |`);
   console.log(`| m45PrinterSecondsMax | ${summary.m45PrinterSecondsMax.toFixed(0)} | |`);
   console.log(`| contacts | ${summary.contacts} | 0 |`);
-  console.log(`| failures | ${summary.failures.length} of ${runs.length} | 0 |`);
+  console.log(`| failures | ${summary.failures.length} of ${runs.length}: M45 ${summary.m45Failures}, G28 before it ${summary.homingFailures} | 0 |`);
   for (const f of summary.failures) console.log(`  ${f.name}: ${f.reason}`);
 }
 
