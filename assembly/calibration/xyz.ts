@@ -14,13 +14,16 @@
 //    previous ones say (the shift found so far). Then the centre by edge sweeps (3.).
 // 2. A first fit of the four gives where the other five are.
 // 3. Each of the nine: probe the switching height h over the predicted centre; at h - SWEEP_DEPTH
-//    the response switches on a circle around the centre. Radial sweeps from outside inwards in
-//    SWEEP_DIRECTIONS directions, each stopped by the probe, give points on that circle (always
-//    entering from outside, so hysteresis moves every point alike: outwards); a circle fit gives
-//    the centre and its uncertainty. Done twice: the second time around the first centre. Sweeps
-//    whose start lies beyond the travel begin at the travel's end; those that then start inside
-//    the circle are skipped, so the front row (its targets at the Y limit) is fitted through the
-//    arc it can reach.
+//    the response switches on a circle around the centre. Radial sweeps from outside inwards,
+//    each stopped by the probe, give points on that circle (always entering from outside, so
+//    hysteresis moves every point alike: outwards); a circle fit gives the centre and its
+//    uncertainty. In the four-point search: 12 directions from 9 mm out; in the nine-point stage
+//    one pass of 36 directions starting 1.5 mm outside the radius already seen (two passes, from
+//    9 mm out, for a centre predicted beyond the travel). Sweeps never start or end beyond the
+//    travel; those that then start inside the circle are skipped, so the front row (its targets
+//    at the Y limit) is fitted through the arc it can reach.
+//    Every probe's floor is 0.08 mm over the bed expected there: the plane through the switching
+//    heights of the targets found so far.
 // 4. The nine-point fit, weighted by each centre's uncertainty; the verdict; the transform.
 // 5. Reference heights: the probe's switching height over each centre (mean of two probes).
 
