@@ -23,6 +23,7 @@ import { initMotion } from "./motion/motion";
 import { idle } from "./system/idle";
 import { runNext } from "./gcode/executor";
 import { initHeaters } from "./temperature/heaters";
+import { applyStoredTransform } from "./calibration/stored";
 
 export function setup(): void {
   initAxes();
@@ -31,6 +32,7 @@ export function setup(): void {
   settings.loadDefaults();
   const r = settings.loadFromEeprom();
   if (r != LoadResult.Ok) reportLoadFailure(r, true);
+  applyStoredTransform();
   initMotion();
   initHeaters();
 }

@@ -13,6 +13,7 @@ import * as motionCommands from "./motionCommands";
 import * as settingsCommands from "./settingsCommands";
 import * as temperatureCommands from "./temperatureCommands";
 import * as printJobCommands from "./printJobCommands";
+import * as calibrationCommands from "./calibrationCommands";
 import { Letter } from "./letters";
 import { faultActive, faultNeedsReset, faultReason, clearFault } from "../system/fault";
 import { emergencyStop } from "../system/emergency";
@@ -102,6 +103,10 @@ function run(text: usize, length: u32): void {
       case 18:
       case 84:
         return motionCommands.m84();
+      case 44:
+        return calibrationCommands.m44();
+      case 45:
+        return calibrationCommands.m45();
       case 82:
         return motionCommands.m82();
       case 83:

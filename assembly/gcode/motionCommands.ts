@@ -14,6 +14,7 @@ import { INPUT_PROBE, INPUT_X_MIN, INPUT_Y_MIN } from "../motion/inputs";
 import { idle } from "../system/idle";
 import { beginWait, waitBroken } from "../system/wait";
 import { Reading, Sensor, readingOf, temperature } from "../temperature/sensors";
+import * as bedTransform from "../calibration/bedTransform";
 
 const targetMm = memory.data(AXES * 4); // f32 native
 
@@ -41,6 +42,21 @@ function extrusionAllowed(): bool {
   return readingOf(Sensor.Hotend) == Reading.Ok && temperature(Sensor.Hotend) >= coldExtrusionMinC;
 }
 
+/**
+ * Where the last move ends in world coordinates (on the bed, after the XYZ calibration's
+ * transform), without the G92 offset: X and Y go through the bed transform, Z and E are native.
+ */
+function worldNative(axis: i32): f32 {
+  if (axis > Y || bedTransform.isIdentity()) return motion.native(axis);
+  bedTransform.machineToWorld(motion.native(X), motion.native(Y));
+  return axis == X ? bedTransform.outX : bedTransform.outY;
+}
+
+/** Where the last move ends as G-code sees it (world coordinates plus the G92 offset). */
+function worldLogical(axis: i32): f32 {
+  return worldNative(axis) + motion.offsetOf(axis);
+}
+
 /** G0/G1 [X Y Z E F]: a straight move. */
 export function g1(): void {
   if (parser.hasValue(Letter.F)) {
@@ -57,12 +73,12 @@ export function g1(): void {
   let logicalE = motion.logical(E);
   for (let a = 0; a < AXES; a++) {
     const l = axisLetter(a);
-    let v = motion.logical(a);
+    let v = worldLogical(a);
     if (parser.hasValue(l)) {
       const relative = motion.relativeAll || (a == E && motion.relativeE);
       const given = parser.value(l);
       v = relative ? v + given : given;
-      if (v != motion.logical(a)) moving |= 1 << a;
+      if (v != worldLogical(a)) moving |= 1 << a;
     }
     if (a == E) {
       // M221 scales what is pushed, not what G-code counts: the logical E follows the G-code,
@@ -72,6 +88,15 @@ export function g1(): void {
     } else {
       motion.setMmAt(targetMm, a, v - motion.offsetOf(a));
     }
+  }
+  // The bed transform (M45): the carriages go where the nozzle lands on the asked bed point;
+  // a move in X alone on the bed may need both carriages.
+  if (!bedTransform.isIdentity() && (moving & 3) != 0) {
+    bedTransform.worldToMachine(motion.mmAt(targetMm, X), motion.mmAt(targetMm, Y));
+    motion.setMmAt(targetMm, X, bedTransform.outX);
+    motion.setMmAt(targetMm, Y, bedTransform.outY);
+    if (bedTransform.outX != motion.native(X)) moving |= 1 << X;
+    if (bedTransform.outY != motion.native(Y)) moving |= 1 << Y;
   }
   for (let a = 0; a < 3; a++) {
     if ((moving & (1 << a)) != 0 && !motion.isHomed(a)) {
@@ -209,7 +234,8 @@ export function g92(): void {
     return;
   }
   for (let a = 0; a < AXES; a++) {
-    if (parser.hasValue(axisLetter(a))) motion.setLogicalPosition(a, parser.value(axisLetter(a)));
+    // X/Y: the offset is counted from the world position (the bed transform's), as G1 reads it.
+    if (parser.hasValue(axisLetter(a))) motion.setLogicalPosition(a, parser.value(axisLetter(a)) - worldNative(a) + motion.native(a));
   }
 }
 
@@ -254,7 +280,7 @@ export function m114(): void {
     if (a) out.char(32); // ' '
     out.char(axisLetter(a));
     out.char(58); // ':'
-    out.fixed(motion.logical(a), 2);
+    out.fixed(worldLogical(a), 2);
   }
   out.text(rom(" Count"));
   for (let a = 0; a < 3; a++) {

@@ -1,6 +1,7 @@
 // Settings G-codes: M92 M201 M203 M204 M205 M851 and M500 (save) M501 (load) M502 (factory
 // defaults) M503 (report). A command with any value out of range changes nothing and says which.
 
+import { applyStoredTransform } from "../calibration/stored";
 import * as parser from "./parser";
 import { Letter } from "./letters";
 import * as out from "../serial/out";
@@ -153,6 +154,7 @@ export function m501(): void {
   if (r == LoadResult.Ok) {
     motion.resyncSteps();
     recordSummary(rom("echo:Settings loaded ("));
+    applyStoredTransform();
   } else {
     reportLoadFailure(r, false);
   }
@@ -163,6 +165,7 @@ export function m502(): void {
   motion.synchronize();
   settings.loadDefaults();
   motion.resyncSteps();
+  applyStoredTransform(); // none in the defaults
   out.line(rom("echo:Factory defaults loaded (not saved: M500 saves them)"));
 }
 

@@ -32,7 +32,12 @@ export const enum S {
   ProbeOffset = 76, // f32[3] X Y Z, mm from the nozzle
   HotendPid = 88, // f32[3] Kp, Ki (per s), Kd (s): M301 (version 2)
   BedPid = 100, // f32[3]: M304 (version 2)
-  Size = 112,
+  // Version 2: the XYZ calibration (M45). The bed transform (calibration/bedTransform.ts): the
+  // machine X axis on the bed, the Y axis, where machine (0, 0) lands (f32 x2 each); checked for
+  // plausibility when applied (calibration/stored.ts), not here, so a bad one is refused alone.
+  BedTransform = 112, // f32[6] vxX vxY vyX vyY originX originY
+  ReferenceHeights = 136, // f32[9] nozzle Z where the probe switched over each target; NaN: none
+  Size = 172,
 }
 
 export const HEADER_BYTES: u32 = 10;
@@ -80,6 +85,9 @@ export function loadDefaults(): void {
   setAxisF32(S.BedPid, 0, 126.13);
   setAxisF32(S.BedPid, 1, 4.3);
   setAxisF32(S.BedPid, 2, 924.76);
+  // No XYZ calibration: the identity transform, no reference heights.
+  for (let k = 0; k < 6; k++) setAxisF32(S.BedTransform, k, k == 0 || k == 3 ? 1 : 0);
+  for (let k = 0; k < 9; k++) setAxisF32(S.ReferenceHeights, k, reinterpret<f32>(0x7fc00000)); // NaN
 }
 
 // Ranges a stored value must lie in; anything else marks the record as corrupted.

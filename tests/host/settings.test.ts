@@ -8,7 +8,7 @@ const CHANGES = "M92 X101 Y102 Z403 E165.5\nM203 X400 Y401 Z11 E100\nM201 X8000 
 async function savedEeprom(): Promise<Uint8Array> {
   const p = await HostPrinter.boot();
   p.command(CHANGES);
-  assert.match(p.command("M500"), /^echo:Settings stored \(122 bytes, crc \d+\)\nok\n$/);
+  assert.match(p.command("M500"), /^echo:Settings stored \(182 bytes, crc \d+\)\nok\n$/);
   return p.eeprom;
 }
 
@@ -25,7 +25,7 @@ test("M500 then M501 round-trips every setting", async () => {
   p.command("M500");
   p.command("M502");
   assert.notEqual(p.command("M503"), changed, "M502 restored the defaults");
-  assert.match(p.command("M501"), /^echo:Settings loaded \(122 bytes, crc \d+\)\nok\n$/);
+  assert.match(p.command("M501"), /^echo:Settings loaded \(182 bytes, crc \d+\)\nok\n$/);
   assert.equal(p.command("M503"), changed);
 });
 
@@ -39,7 +39,7 @@ test("saved settings are used after a restart", async () => {
 for (const [what, corrupt, reason] of [
   ["one flipped payload byte", (e: Uint8Array) => (e[20] ^= 0x04), /checksum mismatch \(stored \d+, calculated \d+\): corrupted/],
   ["another settings version", (e: Uint8Array) => (e[4] = 7), /they are settings version 7, this firmware reads version 2/],
-  ["a truncated record", (e: Uint8Array) => (e[6] = 40), /the record is 40 bytes, expected 112 \(truncated or corrupted\)/],
+  ["a truncated record", (e: Uint8Array) => (e[6] = 40), /the record is 40 bytes, expected 172 \(truncated or corrupted\)/],
   ["another firmware's EEPROM", (e: Uint8Array) => (e[0] = 0x4d), /the EEPROM holds no Plumb settings \(another firmware's, or corrupted\)/],
 ] as const) {
   test(`a record with ${what} is refused at boot with the reason, and defaults are used`, async () => {
@@ -59,7 +59,7 @@ test("a record whose CRC matches but holds an impossible value is refused", asyn
   // Forge a consistent record with steps/mm = 0 by saving through the firmware, then patching
   // the value and its CRC as a bad writer would.
   const eeprom = await savedEeprom();
-  const payload = eeprom.subarray(10, 10 + 112);
+  const payload = eeprom.subarray(10, 10 + 172);
   new DataView(payload.buffer, payload.byteOffset).setFloat32(0, 0, true);
   let crc = 0xffff;
   for (const b of payload) {

@@ -55,7 +55,7 @@ test("after boot the display shows the temperatures, unknown positions, the stat
 test("a settings record with one flipped payload byte shows EEPROM bad on the display and the reason on the serial port", async (t) => {
   const eeprom = eepromFile(t);
   const first = await run({ input: "M500\n", eeprom });
-  assert.match(first.stdout, /^echo:Settings stored \(122 bytes, crc \d+\)$/m);
+  assert.match(first.stdout, /^echo:Settings stored \(182 bytes, crc \d+\)$/m);
   const damaged = fs.readFileSync(eeprom);
   damaged[HEADER + 5] ^= 0x04;
   fs.writeFileSync(eeprom, damaged);

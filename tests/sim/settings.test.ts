@@ -10,7 +10,7 @@ import { runSim } from "../../tools/sim/run.ts";
 
 /** EEPROM record layout (assembly/settings/store.ts). */
 const HEADER = 10;
-const PAYLOAD = 112;
+const PAYLOAD = 172;
 const EEPROM_BYTES = 4096;
 
 /** Changes every setting there is (all 28 numbers of the payload) away from its factory value. */
@@ -26,7 +26,7 @@ const CHANGE_ALL = [
 ];
 
 const DEFAULT_STEPS = /echo: {2}M92 X100\.00 Y100\.00 Z400\.00 E161\.30\n/;
-const STORED = /^echo:Settings stored \(122 bytes, crc (\d+)\)\n$/;
+const STORED = /^echo:Settings stored \(182 bytes, crc (\d+)\)\n$/;
 
 interface Boot {
   /** Everything printed before the first command's reply. */
@@ -120,7 +120,7 @@ test("a settings block with one flipped byte is refused on boot with the reason 
   const { defaults, changed, crc } = await saveChangedSettings(eeprom);
   assert.match(changed, /echo: {2}M92 X101\.00 Y102\.00 Z403\.00 E165\.50\n/);
 
-  // The record as the layout says: magic, version 2, 112 payload bytes, the CRC M500 reported.
+  // The record as the layout says: magic, version 2, 172 payload bytes, the CRC M500 reported.
   const saved = fs.readFileSync(eeprom);
   assert.equal(saved.length, EEPROM_BYTES);
   assert.equal(saved.subarray(0, 4).toString("latin1"), "PLMB");
@@ -163,13 +163,13 @@ test("M500 then M501 round-trips every setting", async (t) => {
   assert.ok(stored, reply(b, n + 2));
   assert.equal(reply(b, n + 3), "echo:Factory defaults loaded (not saved: M500 saves them)\n");
   assert.equal(reply(b, n + 4), defaults, "M502 brought the factory defaults back in RAM");
-  assert.equal(reply(b, n + 5), `echo:Settings loaded (122 bytes, crc ${stored[1]})\n`);
+  assert.equal(reply(b, n + 5), `echo:Settings loaded (182 bytes, crc ${stored[1]})\n`);
   assert.equal(reply(b, n + 6), changed, "M501 brought back every saved setting");
 });
 
 for (const [what, damage, reason] of [
-  ["a truncated record (length field 40)", (e: Buffer) => e.writeUInt16LE(40, 6), "the record is 40 bytes, expected 112 (truncated or corrupted)"],
-  ["a record longer than this firmware's (length field 200)", (e: Buffer) => e.writeUInt16LE(200, 6), "the record is 200 bytes, expected 112 (truncated or corrupted)"],
+  ["a truncated record (length field 40)", (e: Buffer) => e.writeUInt16LE(40, 6), "the record is 40 bytes, expected 172 (truncated or corrupted)"],
+  ["a record longer than this firmware's (length field 200)", (e: Buffer) => e.writeUInt16LE(200, 6), "the record is 200 bytes, expected 172 (truncated or corrupted)"],
   ["a record from settings version 7", (e: Buffer) => e.writeUInt16LE(7, 4), "they are settings version 7, this firmware reads version 2"],
   ["a record from settings version 0", (e: Buffer) => e.writeUInt16LE(0, 4), "they are settings version 0, this firmware reads version 2"],
   ["another firmware's EEPROM (no PLMB magic)", (e: Buffer) => e.write("MARL", 0, "latin1"), "the EEPROM holds no Plumb settings (another firmware's, or corrupted)"],
