@@ -18,7 +18,7 @@
 import * as ls from "./leastSquares";
 
 /** Edge points one fit holds: M45 sweeps a target from 36 directions (calibration/xyz.ts). */
-export const MAX_EDGE_POINTS: i32 = 40;
+export const MAX_EDGE_POINTS: i32 = 36;
 const MAX_ITERATIONS: i32 = 20;
 /** Stop when a step moves the centre and radius by less than this, mm. */
 const CONVERGED_MM: f32 = 0.00002;

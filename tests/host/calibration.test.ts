@@ -118,13 +118,13 @@ test("M45 with a sensor 15 % weak (switching 0.19 mm over the targets) still cal
   assert.equal(readTruth(p.model).contacts, 0);
 });
 
-/** The settings record with its bed transform fields (payload bytes 88..111) replaced, the CRC
+/** The settings record with its bed transform fields (payload bytes 112..135) replaced, the CRC
  * made consistent again: a record as a bad writer (or a bad calibration) would leave it. */
 function withTransform(eeprom: Uint8Array, values: number[]): Uint8Array {
   const e = new Uint8Array(eeprom);
-  const payload = e.subarray(10, 10 + 148);
+  const payload = e.subarray(10, 10 + 172);
   const view = new DataView(payload.buffer, payload.byteOffset);
-  values.forEach((v, k) => view.setFloat32(88 + 4 * k, v, true));
+  values.forEach((v, k) => view.setFloat32(112 + 4 * k, v, true));
   let crc = 0xffff;
   for (const b of payload) {
     crc ^= b << 8;

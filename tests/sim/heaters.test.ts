@@ -3,7 +3,13 @@
 // the thermistor voltages back every millisecond.
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { runSim, type SimThermalSample } from "../../tools/sim/run.ts";
+import { SimSession } from "../../tools/sim/session.ts";
+
+const F_CPU = 16e6;
 
 function range(samples: SimThermalSample[], pick: (s: SimThermalSample) => number): [number, number] {
   const v = samples.map(pick);
@@ -59,4 +65,34 @@ test("a disconnected heater cartridge on the real image is caught by the heating
   assert.ok(offS >= 20 && offS <= 21, `heater off at ${offS.toFixed(3)} s`);
   assert.equal(r.report.thermal.outputLevels[0], 0);
   t.diagnostic(`heating failed, heater off at ${offS.toFixed(3)} s (the command arrived at about 0.1 s)`);
+});
+
+test("M112 sent while M109 waits turns the hotend heater off at once on the real image, and it stays off", { timeout: 300_000 }, async (t) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "plumb-m112-heat-"));
+  const inputFile = path.join(dir, "input.txt");
+  const session = await SimSession.start({ timeoutSeconds: 5, extraArgs: ["--trace-input", inputFile] });
+  try {
+    await session.waitForLine(/^start$/);
+    await session.write("M109 S215\n");
+    // Marlin's wait lines come every second; M112 goes once the hotend is well on its way (heater full on).
+    await session.waitForLine((l) => /^T:(\d+)/.test(l) && Number(/^T:(\d+)/.exec(l)![1]) >= 100, 120_000);
+    await session.write("M112\n");
+    await session.waitForLine(/^Error:Emergency stop \(M112\)/, 30_000);
+    // Some more simulated time: nothing turns the heater back on.
+    await session.waitForLine(/^Error:Printer halted/, 30_000);
+    await new Promise((r) => setTimeout(r, 500));
+    const { report } = await session.close();
+    const lineEnds = fs.readFileSync(inputFile, "utf8").split("\n").filter(Boolean).map(Number);
+    const m112Ns = (lineEnds[1] / F_CPU) * 1e9;
+    const offNs = report.thermal.lastOffNs[0];
+    const delayMs = (offNs - m112Ns) / 1e6;
+    assert.ok(report.thermal.outputOnSeconds[0] > 1, "the heater had been on");
+    assert.ok(delayMs >= 0 && delayMs < 5, `heater off ${delayMs.toFixed(3)} ms after the M112 line arrived`);
+    assert.deepEqual(report.thermal.outputLevels.slice(0, 2), [0, 0]);
+    t.diagnostic(`hotend heater off ${delayMs.toFixed(3)} ms (simulated) after the M112 line arrived`);
+    console.log(`M112 during M109: heater off ${delayMs.toFixed(3)} ms after the line arrived`);
+  } finally {
+    await session.dispose();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });
