@@ -461,6 +461,17 @@ static avr_cycle_count_t ms_cycles(double ms) { return (avr_cycle_count_t)(ms * 
 
 static void panel_drive(int pin, int level) {
   panel_level[pin] = (uint8_t)level;
+  /* What the contacts drive, also as the port's external state, which simavr 1.6 applies when it
+     recomputes the pins on a write to PORTx (without it a write to PORTH, 1000 times a second by
+     the heater and fan interrupt, made the button on PH6 read released until the next resync,
+     and a press never looked steady for the firmware's debounce). */
+  avr_ioport_external_t ext = {.name = (unsigned long)cfg.panel.pin[pin].port, .mask = 0, .value = 0};
+  for (int i = 0; i < PANEL_PINS; i++) {
+    if (cfg.panel.pin[i].port != cfg.panel.pin[pin].port) continue;
+    ext.mask |= 1u << cfg.panel.pin[i].bit;
+    if (panel_level[i]) ext.value |= 1u << cfg.panel.pin[i].bit;
+  }
+  avr_ioctl(avr, AVR_IOCTL_IOPORT_SET_EXTERNAL(cfg.panel.pin[pin].port), &ext);
   avr_raise_irq(avr_io_getirq(avr, AVR_IOCTL_IOPORT_GETIRQ(cfg.panel.pin[pin].port), cfg.panel.pin[pin].bit), level);
 }
 
