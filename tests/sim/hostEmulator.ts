@@ -4,6 +4,7 @@
 // first transmission, as a noisy cable would, while always resending the original text.
 
 import type { SimSession } from "../../tools/sim/session.ts";
+import { mulberry32 } from "../../tools/sim/generate.ts";
 
 /** XOR of every byte: the checksum Marlin hosts append after '*'. */
 export function checksum(text: string): number {
@@ -18,17 +19,7 @@ export function numbered(n: number, payload: string): string {
   return `${body}*${checksum(body)}`;
 }
 
-/** mulberry32: a tiny seeded PRNG, so corruption and garbage are the same on every run. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32 };
 
 export function randomInt(rand: () => number, n: number): number {
   return Math.floor(rand() * n);

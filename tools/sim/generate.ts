@@ -33,8 +33,8 @@ export const RANDOM_PRINTER_RANGES = {
   sensorTemperatureC: [22, 35],
 } as const;
 
-function rng(seed: number): () => number {
-  // mulberry32: small, repeatable.
+/** mulberry32: a tiny seeded PRNG, so the same seed gives the same printers (and test data) on every run. */
+export function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -48,7 +48,7 @@ function rng(seed: number): () => number {
 const round = (v: number, digits: number) => Math.round(v * 10 ** digits) / 10 ** digits;
 
 export function randomPrinters(count: number, seed: number): Scenario[] {
-  const next = rng(seed);
+  const next = mulberry32(seed);
   const R = RANDOM_PRINTER_RANGES;
   const draw = (range: readonly [number, number], digits = 4) => round(range[0] + (range[1] - range[0]) * next(), digits);
   const out: Scenario[] = [];
