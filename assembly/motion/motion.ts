@@ -133,7 +133,8 @@ export function maxLimit(axis: i32): f32 {
 // ---------------------------------------------------------------------------------------------
 // Background work: retire finished blocks, keep the stepper fed, honour the inactivity timeout.
 
-export function service(): void {
+/** The blocks the interrupt has finished: their targets are where the axes are, their slots free. */
+function retireFinishedBlocks(): void {
   let finished = stepper.takeFinishedBlocks();
   while (finished > 0) {
     const b = planner.blockAt(0);
@@ -141,6 +142,26 @@ export function service(): void {
     planner.releaseTail();
     finished--;
   }
+}
+
+/** `moved` steps of block `b` were made on `axis`, towards its target. */
+function addStepsTowards(axis: i32, b: usize, moved: i32): void {
+  const start = executedSteps(axis);
+  setExecutedSteps(axis, planner.blockTarget(b, axis) >= start ? start + moved : start - moved);
+}
+
+/** With the planner emptied: every axis is where its executed steps say, in steps and in mm. */
+function restartFromExecuted(): void {
+  for (let a = 0; a < AXES; a++) {
+    const steps = executedSteps(a);
+    const mm = <f32>steps / stepsPerMm(a);
+    planner.setPosition(a, steps, mm);
+    setNativeEndMm(a, mm);
+  }
+}
+
+export function service(): void {
+  retireFinishedBlocks();
   stepper.prepare();
   if (planner.blocksQueued() > 0) {
     lastActivityMs = millis();
@@ -251,20 +272,10 @@ export function runCheckedMove(): bool {
   while (!stepper.isIdle()) idle();
   service(); // retire blocks finished before the stopped one
   const b = stepper.abortedBlock();
-  for (let a = 0; a < AXES; a++) {
-    const start = executedSteps(a);
-    const end = planner.blockTarget(b, a);
-    const moved = <i32>stepper.movedInAbortedBlock(a);
-    setExecutedSteps(a, end >= start ? start + moved : start - moved);
-  }
+  for (let a = 0; a < AXES; a++) addStepsTowards(a, b, <i32>stepper.movedInAbortedBlock(a));
   planner.clear();
   stepper.clearAfterAbort();
-  for (let a = 0; a < AXES; a++) {
-    const steps = executedSteps(a);
-    const mm = <f32>steps / stepsPerMm(a);
-    planner.setPosition(a, steps, mm);
-    setNativeEndMm(a, mm);
-  }
+  restartFromExecuted();
   return true;
 }
 
@@ -344,13 +355,7 @@ export function abortMotion(): void {
   while (!stepper.stoppedForRequest()) {
     if (millis() - since < 1000) watchdogReset();
   }
-  let finished = stepper.takeFinishedBlocks();
-  while (finished > 0) {
-    const done = planner.blockAt(0);
-    for (let a = 0; a < AXES; a++) setExecutedSteps(a, planner.blockTarget(done, a));
-    planner.releaseTail();
-    finished--;
-  }
+  retireFinishedBlocks();
   if (planner.blocksQueued() > 0) {
     // The oldest block left is the one the interrupt was in (or had not begun: 0 events made).
     const b = planner.blockAt(0);
@@ -358,23 +363,16 @@ export function abortMotion(): void {
     const events = load<u32>(b + B.Events);
     const made = stepper.eventsMadeInBlock(planner.tailIndex(), b);
     for (let a = 0; a < AXES; a++) {
-      const start = executedSteps(a);
-      const end = planner.blockTarget(b, a);
       const steps = load<u32>(b + B.Steps + (<u32>a << 2));
       // A checked block (homing, probing) counts every axis's steps; others follow from Bresenham.
       // (No event made: the block had not begun, and its counters are a former block's.)
       const moved = made == 0 ? 0 : checked ? stepper.movedInAbortedBlock(a) : stepsAfterEvents(steps, events, made);
-      setExecutedSteps(a, end >= start ? start + <i32>moved : start - <i32>moved);
+      addStepsTowards(a, b, <i32>moved);
     }
   }
   planner.clear();
   stepper.finishStop();
-  for (let a = 0; a < AXES; a++) {
-    const steps = executedSteps(a);
-    const mm = <f32>steps / stepsPerMm(a);
-    planner.setPosition(a, steps, mm);
-    setNativeEndMm(a, mm);
-  }
+  restartFromExecuted();
 }
 
 /**
