@@ -11,7 +11,8 @@ export const NUMBER_MAX: u32 = 12;
 
 const POWERS_OF_TEN = memory.data<u32>([1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000, 1000000000]);
 
-function powerOfTen(i: u32): u32 {
+/** 10^i for i in 0..9 (the parser scales decimals with it too). */
+export function powerOfTen(i: u32): u32 {
   return load<u32>(POWERS_OF_TEN + (i << 2));
 }
 

@@ -16,6 +16,7 @@
 // and the geometry, so a short arc reports itself as uncertain.
 
 import * as ls from "./leastSquares";
+import { workspace, WORKSPACE_BYTES } from "../system/workspace";
 
 /** Edge points one fit holds: M45 sweeps a target from 36 directions (calibration/xyz.ts). */
 export const MAX_EDGE_POINTS: i32 = 36;
@@ -32,8 +33,11 @@ export const enum CircleResult {
   NotConverged = 3,
 }
 
-const pointX = memory.data(MAX_EDGE_POINTS * 4);
-const pointY = memory.data(MAX_EDGE_POINTS * 4);
+// The edge points live in the shared workspace (system/workspace.ts): only M45 uses them.
+const pointX: usize = workspace;
+const pointY: usize = workspace + <usize>MAX_EDGE_POINTS * 4;
+// @ts-ignore: a compile-time check
+if (<u32>MAX_EDGE_POINTS * 8 > WORKSPACE_BYTES) ERROR("circleFit: the edge points do not fit the workspace");
 let count: i32 = 0;
 
 let meanX: f32 = 0;

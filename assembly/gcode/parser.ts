@@ -2,6 +2,8 @@
 // Letters are case-insensitive; "(...)" comments are skipped. A parameter whose number does not
 // parse is an error: the command is refused rather than run with a guess.
 
+import { powerOfTen } from "../format";
+
 const values = memory.data(26 * 4); // f32 per letter A..Z
 
 export let text: usize = 0;
@@ -49,7 +51,6 @@ function skipBlanksAndComments(i: u32): u32 {
   return i;
 }
 
-const POW10 = memory.data<f32>([1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000, 1000000000]);
 
 let numberEnd: u32 = 0;
 let numberOk = false;
@@ -98,7 +99,7 @@ function parseNumber(i: u32): f32 {
     const next = at(i + 1);
     if (isDigit(next) || next == 43 || next == 45) numberOk = false;
   }
-  const v = <f32>mantissa / load<f32>(POW10 + (scale << 2));
+  const v = <f32>mantissa / <f32>powerOfTen(scale);
   return negative ? -v : v;
 }
 

@@ -19,9 +19,9 @@ import * as queue from "../gcode/queue";
 import { Entry, LINE_MAX } from "../gcode/queue";
 
 /**
- * Bytes received and not yet assembled into lines: as many as the HAL's ring holds (256), so a
- * host streaming ahead of its "ok"s has the room it had before this ring drained the HAL's on
- * every pass. A power of two: the wrapping u32 counters below index it with `%`.
+ * Bytes received and not yet assembled into lines. With the HAL's 128-byte interrupt ring in front
+ * of it, a host streaming ahead of its "ok"s has 384 bytes of room (Marlin on the AVR: 128). A
+ * power of two: the wrapping u32 counters below index it with `%`.
  */
 const RING: u32 = 256;
 const ring = memory.data(RING);

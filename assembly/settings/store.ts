@@ -14,6 +14,7 @@
 import { eepromRead, eepromWrite, eepromSize, watchdogReset } from "../hal";
 import { BoardKey, boardF32 } from "../board";
 import { crc16 } from "./crc";
+import { workspace, WORKSPACE_BYTES } from "../system/workspace";
 
 export const SETTINGS_VERSION: u32 = 2;
 
@@ -45,7 +46,11 @@ const SIZE: u32 = <u32>S.Size;
 export const MAGIC: u32 = 0x424d4c50; // "PLMB" little-endian
 
 export const block = memory.data(<i32>S.Size);
-const scratch = memory.data(<i32>S.Size);
+// The record read back from the EEPROM is checked in the shared workspace before it replaces the
+// live one (no other procedure runs while settings load).
+const scratch: usize = workspace;
+// @ts-ignore: a compile-time check
+if (<u32>S.Size > WORKSPACE_BYTES) ERROR("settings: the record does not fit the workspace");
 
 export function f32At(offset: u32): f32 {
   return load<f32>(block + offset);

@@ -16,29 +16,33 @@
 //   4.7 kOhm * n / (1024 - n). Those counts were rounded, which leaves up to half a count (under
 //   0.3 C from 20 to 130 C) in the table.
 //
-// The tables are 31 f32 each (248 bytes of static data).
+// The tables hold ln R in units of 1/4096 as u16, 31 rows each (124 bytes of static data, half
+// of f32): the rounding moves ln R by at most 0.00012, under 0.01 C anywhere in the tables.
 
 import { logf } from "../hal";
 
 const HOTEND_FIRST_C: f32 = 0;
 const HOTEND_STEP_C: f32 = 10;
 const HOTEND_ROWS: i32 = 31;
-const HOTEND_LN_OHMS = memory.data<f32>([
-  12.7762, 12.24817, 11.75037, 11.28175, 10.8388, 10.419, 10.02171, 9.64472, 9.2873, 8.94716, 8.62263, 8.31434, 8.0206, 7.73979,
-  7.47193, 7.21524, 6.96979, 6.73507, 6.50937, 6.29305, 6.08518, 5.88527, 5.6934, 5.50858, 5.3303, 5.15906, 4.99383, 4.83469,
-  4.6812, 4.53314, 4.39012,
+const HOTEND_LN_OHMS = memory.data<u16>([
+  52331, 50169, 48130, 46210, 44396, 42676, 41049, 39505, 38041, 36648, 35318, 34056, 32852, 31702, 30605, 29554,
+  28548, 27587, 26662, 25776, 24925, 24106, 23320, 22563, 21833, 21132, 20455, 19803, 19174, 18568, 17982,
 ]);
 
 const BED_FIRST_C: f32 = 0;
 const BED_STEP_C: f32 = 5;
 const BED_ROWS: i32 = 31;
-const BED_LN_OHMS = memory.data<f32>([
-  12.59845, 12.37133, 12.1432, 11.92206, 11.6844, 11.48966, 11.26804, 11.06749, 10.85748, 10.65689, 10.46525, 10.27353, 10.09076,
-  9.90889, 9.73401, 9.56437, 9.39842, 9.2347, 9.07178, 8.91644, 8.7664, 8.61582, 8.47094, 8.33015, 8.19209, 8.05555, 7.9236,
-  7.79133, 7.66686, 7.54108, 7.41826,
+const BED_LN_OHMS = memory.data<u16>([
+  51603, 50673, 49739, 48833, 47859, 47062, 46154, 45332, 44472, 43651, 42866, 42080, 41332, 40587, 39871, 39176,
+  38496, 37825, 37158, 36522, 35907, 35290, 34697, 34120, 33555, 32996, 32455, 31913, 31403, 30888, 30385,
 ]);
 
 const KELVIN: f32 = 273.15;
+const LN_UNITS_PER_NEPER: f32 = 4096;
+
+function lnOhmsAt(table: usize, row: i32): f32 {
+  return <f32>load<u16>(table + (<usize>row << 1)) / LN_UNITS_PER_NEPER;
+}
 
 /**
  * Degrees C of a thermistor of resistance `ohms`, from table `hotend` (else the bed's). Beyond
@@ -53,9 +57,9 @@ export function ohmsToCelsius(hotend: bool, ohms: f32): f32 {
   const ln = logf(ohms);
   // ln R falls as T rises: the first row whose value is at or below ln R ends the segment.
   let i: i32 = 1;
-  while (i < rows - 1 && load<f32>(table + (<usize>i << 2)) > ln) i++;
-  const ln0 = load<f32>(table + (<usize>(i - 1) << 2));
-  const ln1 = load<f32>(table + (<usize>i << 2));
+  while (i < rows - 1 && lnOhmsAt(table, i) > ln) i++;
+  const ln0 = lnOhmsAt(table, i - 1);
+  const ln1 = lnOhmsAt(table, i);
   const t0 = first + step * <f32>(i - 1);
   const x0 = <f32>1 / (t0 + KELVIN);
   const x1 = <f32>1 / (t0 + step + KELVIN);

@@ -1,9 +1,11 @@
 /*
  * USART0 with interrupt-driven ring buffers.
  *
- * RX: 256 bytes, filled by the receive interrupt, drained by the firmware's main loop. A host
- * that streams ahead of its "ok"s can fill it while the firmware is busy; when full, further
- * bytes are dropped and counted (the line protocol's checksums then ask for a resend).
+ * RX: 128 bytes (Marlin's and Prusa's RX_BUFFER_SIZE on the AVR), filled by the receive
+ * interrupt and emptied on every pass of the firmware's loop into the module's own 256-byte ring
+ * (serial/receiver.ts), where the lines are assembled: 128 bytes are 11 ms at 115200 baud, longer
+ * than any pass. When full, further bytes are dropped and counted (the line protocol's checksums
+ * then ask for a resend).
  * TX: 128 bytes, drained by the data-register-empty interrupt. hal_serialWrite never waits: it
  * returns 0 when the ring is full and the firmware retries while it services motion.
  */
@@ -11,7 +13,8 @@
 #include <avr/io.h>
 #include "hal.h"
 
-#define RX_SIZE 256 /* a power of two: uint8_t indices wrap by themselves */
+#define RX_SIZE 128
+#define RX_MASK (RX_SIZE - 1)
 #define TX_SIZE 128
 #define TX_MASK (TX_SIZE - 1)
 
@@ -38,7 +41,7 @@ ISR(USART0_RX_vect) {
     serial_rx_dropped++;
     return;
   }
-  uint8_t next = (uint8_t)(rx_head + 1);
+  uint8_t next = (uint8_t)((rx_head + 1) & RX_MASK);
   if (next == rx_tail) {
     serial_rx_dropped++;
     return;
@@ -59,12 +62,12 @@ ISR(USART0_UDRE_vect) {
 u32 hal_serialRead(void) {
   if (rx_head == rx_tail) return (u32)-1;
   uint8_t byte = rx_buf[rx_tail];
-  rx_tail = (uint8_t)(rx_tail + 1);
+  rx_tail = (uint8_t)((rx_tail + 1) & RX_MASK);
   return byte;
 }
 
 u32 hal_serialAvailable(void) {
-  return (uint8_t)(rx_head - rx_tail);
+  return (uint8_t)((rx_head - rx_tail) & RX_MASK);
 }
 
 /* Non-blocking: the firmware keeps the step interrupt fed while it waits for room. */
