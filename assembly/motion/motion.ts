@@ -224,6 +224,7 @@ export function withinStepRange(mm: f32, axis: i32): bool {
  */
 export function queueNative(nativeMm: usize, speed: f32, checkInputs: u32): void {
   while (planner.freeBlocks() == 0) idle();
+  if (checkInputs != 0) speed = Mathf.min(speed, checkedSpeedLimit(nativeMm));
   // A fault (M112 included) may have been latched while this waited: nothing moves then, even
   // for a procedure (homing) that is still running.
   if (faultActive()) return;
@@ -238,6 +239,35 @@ export function queueNative(nativeMm: usize, speed: f32, checkInputs: u32): void
   for (let a = 0; a < AXES; a++) setNativeEndMm(a, mmAt(nativeMm, a));
   lastActivityMs = millis();
   stepper.prepare();
+}
+
+/**
+ * Steps per second no axis exceeds in a move stopped by inputs (homing, probing). Every event of
+ * such a move reads the inputs, about 390 cycles, and the interrupt runs the events of a group
+ * back to back (stepper.ts: 4 per group above 20 kHz, 8 above 40 kHz): 8 came to 3,251 cycles
+ * and 16 to 6,100 on the bench board (npm run bench, isrWorstCyclesBenchBoard), beyond the
+ * serial receiver's 2,777 (two bytes at 115200 baud). At 20 kHz, groups of 2, a call stays under
+ * 1,000. The MK2 itself homes far below: Z 13.3 mm/s x 400 steps/mm = 5.3 kHz (Prusa's
+ * HOMING_FEEDRATE), X/Y 50 mm/s x 100 = 5 kHz.
+ */
+const CHECKED_MAX_STEP_RATE_HZ: f32 = 20000;
+
+/** The fastest path speed (mm/s) at which no axis of the move to `nativeMm` steps faster than
+ * CHECKED_MAX_STEP_RATE_HZ. */
+function checkedSpeedLimit(nativeMm: usize): f32 {
+  let lengthSq: f32 = 0;
+  let fastest: f32 = 0; // steps per mm of path, of the axis that steps most
+  for (let a = 0; a < AXES; a++) {
+    const d = mmAt(nativeMm, a) - native(a);
+    lengthSq += d * d;
+  }
+  const length = Mathf.sqrt(lengthSq);
+  if (length <= 0) return CHECKED_MAX_STEP_RATE_HZ;
+  for (let a = 0; a < AXES; a++) {
+    const stepsPerPathMm = (Mathf.abs(mmAt(nativeMm, a) - native(a)) / length) * stepsPerMm(a);
+    if (stepsPerPathMm > fastest) fastest = stepsPerPathMm;
+  }
+  return fastest > 0 ? CHECKED_MAX_STEP_RATE_HZ / fastest : CHECKED_MAX_STEP_RATE_HZ;
 }
 
 const scratch = memory.data(AXES * 4);
