@@ -1,0 +1,356 @@
+// The probe tools: one probe of the bed at a point (G30, PROBE), the repeatability test (M48,
+// PROBE_ACCURACY) and the guided Z-offset procedure (PROBE_CALIBRATE, TESTZ, ACCEPT, ABORT).
+//
+// Points are where the sensor is over the bed, in bed (world) coordinates, as Marlin's G30 and
+// M48 take them (probe-relative). A probe result is the bed's height there in the firmware's Z
+// frame, Marlin's "measured Z": the nozzle height at which the probe switched plus the probe's Z
+// offset (M851 Z, negative: the probe switches with the nozzle above the bed). At the point where
+// Z was homed it is 0 within the probe's noise.
+//
+// The Z offset (the Klipper guide's "paper test", seeds/probe-calibration-klipper.txt):
+// PROBE_CALIBRATE probes a point, moves the nozzle over the same spot of the bed and lowers it to
+// 1 mm over where the probe says the bed is. The owner slides a sheet of paper under the nozzle and
+// moves it with TESTZ until the paper just drags, then ACCEPT. The nozzle is then the paper's
+// thickness over the bed, so the probe switches (switch height - nozzle height + paper) over
+// the bed: that is the new offset (M851 Z, its negative; M500 saves it). Klipper leaves the paper's
+// thickness in (its z_offset puts Z0 at "one sheet of paper"); here it is taken out, so a first
+// layer asked at 0.2 mm is 0.2 mm: PAPER= says how thick the owner's sheet is, 0.1 mm (80 g/m2
+// office paper) if not said.
+
+import * as motion from "../motion/motion";
+import { X, Y, Z } from "../motion/axes";
+import * as settings from "../settings/store";
+import { S } from "../settings/store";
+import * as bedTransform from "./bedTransform";
+import * as probing from "./probing";
+import { faultActive, raiseFault } from "../system/fault";
+import { workspace } from "../system/workspace";
+import * as out from "../serial/out";
+import { rom } from "../rom";
+
+/** Result of probeBedAt() that is not a height. */
+export const enum ProbeFailure {
+  None = 0,
+  NotHomed = 1,
+  Unreachable = 2,
+  NotTriggered = 3,
+  Stuck = 4,
+  Aborted = 5,
+}
+
+/** What the last probeBedAt() found: the measured bed Z (mm), and the nozzle's switching height. */
+export let measuredZ: f32 = 0;
+export let failure: ProbeFailure = ProbeFailure.None;
+
+/** Machine X/Y that put the nozzle over bed point (x, y) (sets outX/outY of the bed transform). */
+function nozzleMachineOver(bedX: f32, bedY: f32): void {
+  bedTransform.worldToMachine(bedX, bedY);
+}
+
+function probeOffset(axis: i32): f32 {
+  return settings.axisF32(S.ProbeOffset, axis);
+}
+
+/** Where the sensor is over the bed with the carriages where they are: 0 X, 1 Y, bed mm. */
+export function sensorBedNow(axis: i32): f32 {
+  bedTransform.machineToWorld(motion.native(X), motion.native(Y));
+  return axis == X ? bedTransform.outX + probeOffset(X) : bedTransform.outY + probeOffset(Y);
+}
+
+export function allHomed(): bool {
+  return motion.isHomed(X) && motion.isHomed(Y) && motion.isHomed(Z);
+}
+
+/** Can the sensor be put over bed point (x, y)? */
+export function sensorReaches(bedX: f32, bedY: f32): bool {
+  nozzleMachineOver(bedX - probeOffset(X), bedY - probeOffset(Y));
+  return probing.reachable(bedTransform.outX, X) && probing.reachable(bedTransform.outY, Y);
+}
+
+/** Can the nozzle be put over bed point (x, y)? */
+export function nozzleReaches(bedX: f32, bedY: f32): bool {
+  nozzleMachineOver(bedX, bedY);
+  return probing.reachable(bedTransform.outX, X) && probing.reachable(bedTransform.outY, Y);
+}
+
+/**
+ * One probe with the sensor over bed point (x, y). Returns true and sets measuredZ, or false and
+ * sets failure; a probe that did not switch or stayed switched latches the fault (nothing is
+ * known of the bed there, and the nozzle must not go lower). The probe descends no lower than
+ * probing.NOZZLE_FLOOR_MM over the bed as Z homing found it, and ends at the hover height.
+ */
+export function probeBedAt(bedX: f32, bedY: f32): bool {
+  failure = ProbeFailure.None;
+  if (!allHomed()) {
+    failure = ProbeFailure.NotHomed;
+    return false;
+  }
+  if (!sensorReaches(bedX, bedY)) {
+    failure = ProbeFailure.Unreachable;
+    return false;
+  }
+  nozzleMachineOver(bedX - probeOffset(X), bedY - probeOffset(Y));
+  const z = probing.probeAt(bedTransform.outX, bedTransform.outY, probing.NOZZLE_FLOOR_MM);
+  if (z == probing.ABORTED || faultActive()) {
+    failure = ProbeFailure.Aborted;
+    return false;
+  }
+  if (z == probing.NOT_FOUND || z == probing.STUCK) {
+    failure = z == probing.STUCK ? ProbeFailure.Stuck : ProbeFailure.NotTriggered;
+    out.text(rom("echo:Probe at X"));
+    out.fixed(bedX, 2);
+    out.text(rom(" Y"));
+    out.fixed(bedY, 2);
+    out.line(z == probing.STUCK ? rom(": switched before descending") : rom(": no switch above the floor"));
+    if (z == probing.STUCK) raiseFault(rom("Probe stays switched where it should be open (check the probe and its cable)"), rom("Probe stuck"), false);
+    else raiseFault(rom("Probe did not switch above the bed (is it connected? set at the right height?); stopped above the bed"), rom("Probe failed"), false);
+    return false;
+  }
+  measuredZ = z + probeOffset(Z);
+  return true;
+}
+
+/** The failures that are not faults, in words (a fault has said its own). */
+export function reportFailure(command: u32): void {
+  if (failure == ProbeFailure.NotHomed) {
+    out.line(rom("Error:Probing needs X, Y and Z homed (G28 first); nothing probed"));
+  } else if (failure == ProbeFailure.Unreachable) {
+    out.text(rom("Error:The probe cannot reach that point (the nozzle would be outside the travel: the probe is X"));
+    out.fixed(probeOffset(X), 1);
+    out.text(rom(" Y"));
+    out.fixed(probeOffset(Y), 1);
+    out.line(rom(" from the nozzle); nothing probed"));
+  }
+}
+
+// ---- Statistics of a series of probes (M48, PROBE_ACCURACY and the checks built on them) ----
+
+/** Most samples of one series (Marlin's M48 limit): 200 bytes of the shared workspace. */
+export const SAMPLES_MAX: i32 = 50;
+
+export let sampleCount: i32 = 0;
+/** The statistics, after the samples in the workspace (static SRAM is scarce: docs of
+ * system/workspace.ts): mean, minimum, maximum, median, population standard deviation (divided
+ * by N, as Marlin's M48 and Klipper report it). */
+const STATS = workspace + <usize>SAMPLES_MAX * 4;
+export const enum Stat {
+  Mean = 0,
+  Min = 1,
+  Max = 2,
+  Median = 3,
+  Sigma = 4,
+}
+/** The first workspace byte the statistics leave free (for the commands' own scratch). */
+export const STATS_END: usize = STATS + 5 * 4;
+
+export function stat(which: Stat): f32 {
+  return load<f32>(STATS + (<usize>which << 2));
+}
+
+function setStat(which: Stat, v: f32): void {
+  store<f32>(STATS + (<usize>which << 2), v);
+}
+
+export function clearSamples(): void {
+  sampleCount = 0;
+}
+
+export function addSample(z: f32): void {
+  if (sampleCount >= SAMPLES_MAX) return;
+  store<f32>(workspace + (<usize>sampleCount << 2), z);
+  sampleCount++;
+}
+
+export function sampleAt(i: i32): f32 {
+  return load<f32>(workspace + (<usize>i << 2));
+}
+
+/**
+ * Mean, minimum, maximum, population standard deviation (two passes: the samples differ in the
+ * fourth decimal while they are a few tenths, and f32 sums of squares would lose that), and the
+ * median (which sorts the samples in place).
+ */
+export function computeStats(): void {
+  const n = sampleCount;
+  if (n == 0) return;
+  let sum: f32 = 0;
+  let lo = sampleAt(0);
+  let hi = lo;
+  for (let i = 0; i < n; i++) {
+    const v = sampleAt(i);
+    sum += v;
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  const mean = sum / <f32>n;
+  let squares: f32 = 0;
+  for (let i = 0; i < n; i++) {
+    const d = sampleAt(i) - mean;
+    squares += d * d;
+  }
+  setStat(Stat.Mean, mean);
+  setStat(Stat.Min, lo);
+  setStat(Stat.Max, hi);
+  setStat(Stat.Sigma, Mathf.sqrt(squares / <f32>n));
+  // Insertion sort: at most 50 samples.
+  for (let i = 1; i < n; i++) {
+    const v = sampleAt(i);
+    let j = i - 1;
+    while (j >= 0 && sampleAt(j) > v) {
+      store<f32>(workspace + (<usize>(j + 1) << 2), sampleAt(j));
+      j--;
+    }
+    store<f32>(workspace + (<usize>(j + 1) << 2), v);
+  }
+  setStat(Stat.Median, (n & 1) != 0 ? sampleAt(n >> 1) : (sampleAt((n >> 1) - 1) + sampleAt(n >> 1)) * <f32>0.5);
+}
+
+/** Klipper's guide: a range over 25 um is "not sufficient accuracy for typical bed leveling". */
+export const RANGE_LIMIT_MM: f32 = 0.025;
+
+// ---- The guided Z offset (PROBE_CALIBRATE / TESTZ / ACCEPT / ABORT) ----
+
+/** Paper thickness when PAPER= is not given, mm: 80 g/m2 office paper is about 0.1 mm. */
+export const PAPER_DEFAULT_MM: f32 = 0.1;
+export const PAPER_MAX_MM: f32 = 0.5;
+/** The nozzle starts this high over where the probe says the bed is, mm. */
+const START_ABOVE_BED_MM: f32 = 1;
+/**
+ * TESTZ goes no lower than this under where the probe (with the present offset) says the bed is,
+ * mm. The offset is what is being measured, so the bed may really be lower than it says: a PINDA
+ * switches 0.19 to 0.54 mm over the bed where 0.4 is expected (weak and strong sensors,
+ * tests/scenarios), so an offset set for one and used with another is out by up to ~0.35 mm. 0.5
+ * lets the paper be found on such a printer; an owner who keeps lowering without drag is stopped
+ * there, with the message to check the offset and the nozzle.
+ */
+const BELOW_EXPECTED_MAX_MM: f32 = 0.5;
+/** Klipper's manual probe bisects in steps of at most 0.2 mm (manual_probe.py BISECT_MAX). */
+const BISECT_MAX_MM: f32 = 0.2;
+/** Z speed of TESTZ moves, mm/s: slow, near the bed. */
+const TESTZ_SPEED: f32 = 2;
+/** Heights tested so far, i16 micrometres (+-32 mm is more than TESTZ may go), last 8. */
+const TESTED_MAX: i32 = 8;
+const tested = memory.data(TESTED_MAX * 2);
+/** Heights in `tested`; 0 when no session is open. */
+let testedCount: i32 = 0;
+/** Nozzle height (firmware Z) at which the probe switched over the calibrated point. */
+let sessionSwitchZ: f32 = 0;
+let sessionPaperMm: f32 = 0;
+
+export function sessionOpen(): bool {
+  return testedCount > 0;
+}
+
+function testedAt(i: i32): f32 {
+  return <f32>load<i16>(tested + (<usize>i << 1)) / <f32>1000;
+}
+
+function noteTested(z: f32): void {
+  if (testedCount == TESTED_MAX) {
+    // Forget the oldest (the first tries are the farthest from the paper).
+    for (let i = 1; i < TESTED_MAX; i++) store<i16>(tested + (<usize>(i - 1) << 1), load<i16>(tested + (<usize>i << 1)));
+    testedCount--;
+  }
+  store<i16>(tested + (<usize>testedCount << 1), <i16>Mathf.round(z * <f32>1000));
+  testedCount++;
+}
+
+/** Lowest nozzle height TESTZ may go to. */
+export function sessionFloor(): f32 {
+  return sessionSwitchZ + probeOffset(Z) - BELOW_EXPECTED_MAX_MM;
+}
+
+export const enum StartResult {
+  Started = 0,
+  ProbeFailed = 1,
+  NozzleUnreachable = 2,
+}
+
+/**
+ * PROBE_CALIBRATE at bed point (x, y): probe there, then the nozzle over the same spot,
+ * START_ABOVE_BED_MM over the measured bed. The caller checked homing and reach.
+ */
+export function startSession(bedX: f32, bedY: f32, paperMm: f32): StartResult {
+  if (!nozzleReaches(bedX, bedY)) return StartResult.NozzleUnreachable;
+  if (!probeBedAt(bedX, bedY)) return StartResult.ProbeFailed;
+  sessionSwitchZ = measuredZ - probeOffset(Z);
+  sessionPaperMm = paperMm;
+  nozzleMachineOver(bedX, bedY);
+  probing.travelTo(bedTransform.outX, bedTransform.outY, probing.HOVER_MM);
+  const start = measuredZ + START_ABOVE_BED_MM;
+  probing.moveZTo(start);
+  if (faultActive()) return StartResult.ProbeFailed;
+  testedCount = 0;
+  noteTested(motion.native(Z));
+  return StartResult.Started;
+}
+
+/**
+ * Where a bisection step from `z` goes: +1/-1 halfway to the nearest height tested above/below
+ * (Klipper's + and -), +2/-2 halfway to the farthest (++ and --), at most BISECT_MAX_MM.
+ */
+export function bisectTarget(z: f32, step: i32): f32 {
+  let bound: f32 = step > 0 ? <f32>1e9 : <f32>-1e9;
+  let found = false;
+  for (let i = 0; i < testedCount; i++) {
+    const t = testedAt(i);
+    if (step > 0 && t > z + <f32>0.0005) {
+      if (!found || (step == 1 ? t < bound : t > bound)) bound = t;
+      found = true;
+    } else if (step < 0 && t < z - <f32>0.0005) {
+      if (!found || (step == -1 ? t > bound : t < bound)) bound = t;
+      found = true;
+    }
+  }
+  let delta = found ? Mathf.abs(bound - z) * <f32>0.5 : BISECT_MAX_MM;
+  if (delta > BISECT_MAX_MM) delta = BISECT_MAX_MM;
+  return step > 0 ? z + delta : z - delta;
+}
+
+/** Moves the nozzle to `z` in the open session (the caller checked the floor). */
+export function testTo(z: f32): void {
+  motion.moveAxisBy(Z, z - motion.native(Z), TESTZ_SPEED, 0);
+  motion.synchronize();
+  if (!faultActive()) noteTested(motion.native(Z));
+}
+
+/** The heights tested just below and above the nozzle (for Klipper's "Z position: a --> z <-- b"). */
+export function nearestTested(z: f32, above: bool): f32 {
+  let bound: f32 = above ? <f32>1e9 : <f32>-1e9;
+  for (let i = 0; i < testedCount; i++) {
+    const t = testedAt(i);
+    if (above && t > z + <f32>0.0005 && t < bound) bound = t;
+    if (!above && t < z - <f32>0.0005 && t > bound) bound = t;
+  }
+  return bound;
+}
+
+/** The offset ACCEPT would set: the probe switches (switch - nozzle + paper) over the bed. */
+export function sessionOffset(): f32 {
+  return -(sessionSwitchZ - motion.native(Z) + sessionPaperMm);
+}
+
+/**
+ * ACCEPT: the new offset is set (M500 saves it), and Z is re-based so the nozzle's height is
+ * the paper's thickness: what a G28 with the new offset would give at this point. The nozzle then
+ * rises clear of the paper. Returns the new offset.
+ */
+export function acceptSession(): f32 {
+  const offset = sessionOffset();
+  settings.setAxisF32(S.ProbeOffset, Z, offset);
+  motion.setNativePosition(Z, sessionPaperMm);
+  testedCount = 0;
+  probing.moveZTo(probing.HOVER_MM);
+  return offset;
+}
+
+/** ABORT: nothing changes; the nozzle rises clear of the paper. */
+export function abortSession(): void {
+  testedCount = 0;
+  if (!faultActive()) probing.moveZTo(probing.HOVER_MM);
+}
+
+/** A fault or a new homing ends the session without a result. */
+export function dropSession(): void {
+  testedCount = 0;
+}

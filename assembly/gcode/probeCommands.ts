@@ -1,0 +1,333 @@
+// The probe tools' commands: G30 (one probe, Marlin's "Bed X: Y: Z:" line), M48 (repeatability,
+// Marlin's lines plus Klipper's summary and the guide's 25 um verdict), and Klipper's names:
+// PROBE, PROBE_ACCURACY [SAMPLES=] [X= Y=], PROBE_CALIBRATE / Z_ENDSTOP_CALIBRATE [X= Y=]
+// [PAPER=], TESTZ Z=<mm>|+|++|-|--, ACCEPT, ABORT. What they measure and how:
+// calibration/probeTools.ts.
+
+import * as parser from "./parser";
+import { Letter } from "./letters";
+import * as out from "../serial/out";
+import { rom, RomText } from "../rom";
+import * as motion from "../motion/motion";
+import { X, Y, Z } from "../motion/axes";
+import * as tools from "../calibration/probeTools";
+import { beginProgress, setProgress, endProgress } from "../ui/progress";
+import { setStatus } from "../ui/status";
+import { faultActive } from "../system/fault";
+
+/** Marlin's M48 default and limits: 10 samples, 4 to 50. */
+const SAMPLES_DEFAULT: i32 = 10;
+const SAMPLES_MIN: i32 = 4;
+
+// The point a command asks for (the sensor over the bed), read by readPoint(): in the shared
+// workspace after the probe statistics (it lives as long as the command).
+const POINT = tools.STATS_END;
+
+function pointX(): f32 {
+  return load<f32>(POINT);
+}
+
+function pointY(): f32 {
+  return load<f32>(POINT + 4);
+}
+
+/**
+ * X and Y of the command (the sensor over that bed point), each defaulting to where the sensor is
+ * now. False, after saying why, when a value is not a number or the point is out of reach.
+ */
+function readPoint(): bool {
+  store<f32>(POINT, parser.hasValue(Letter.X) ? parser.value(Letter.X) : tools.sensorBedNow(X));
+  store<f32>(POINT + 4, parser.hasValue(Letter.Y) ? parser.value(Letter.Y) : tools.sensorBedNow(Y));
+  if ((parser.has(Letter.X) && !parser.hasValue(Letter.X)) || (parser.has(Letter.Y) && !parser.hasValue(Letter.Y))) {
+    out.line(rom("Error:X and Y need a number (the bed point under the probe, mm); nothing probed"));
+    return false;
+  }
+  if (!tools.allHomed()) {
+    out.line(rom("Error:Probing needs X, Y and Z homed (G28 first); nothing probed"));
+    return false;
+  }
+  if (!tools.sensorReaches(pointX(), pointY())) {
+    tools.failure = tools.ProbeFailure.Unreachable;
+    tools.reportFailure(0);
+    return false;
+  }
+  return true;
+}
+
+function xy(prefixX: RomText, prefixY: RomText): void {
+  out.text(prefixX);
+  out.fixed(pointX(), 2);
+  out.text(prefixY);
+  out.fixed(pointY(), 2);
+}
+
+/** G30 [X Y]: one probe; Marlin prints "Bed X: 100.00 Y: 100.00 Z: 0.123". */
+export function g30(): void {
+  if (!readPoint()) return;
+  if (!tools.probeBedAt(pointX(), pointY())) {
+    tools.reportFailure(0);
+    return;
+  }
+  xy(rom("Bed X: "), rom(" Y: "));
+  out.text(rom(" Z: "));
+  out.fixed(tools.measuredZ, 3);
+  out.newline();
+}
+
+/** PROBE: as G30, in Klipper's words. */
+function probeWord(): void {
+  if (!readPoint()) return;
+  if (!tools.probeBedAt(pointX(), pointY())) {
+    tools.reportFailure(0);
+    return;
+  }
+  xy(rom("probe at "), rom(","));
+  out.text(rom(" is z="));
+  out.fixed(tools.measuredZ, 6);
+  out.newline();
+}
+
+/** M48 [P<samples>] [X Y]: Marlin's repeatability test. */
+export function m48(): void {
+  accuracy(parser.hasValue(Letter.P) ? parser.value(Letter.P) : <f32>SAMPLES_DEFAULT, parser.has(Letter.P) && !parser.hasValue(Letter.P), false);
+}
+
+/**
+ * `samples` probes at one point, each from the hover height (the switch opens between them, so
+ * every approach is a new reading), then the statistics. Marlin's lines for M48, Klipper's for
+ * PROBE_ACCURACY; both end with Klipper's summary and the 25 um verdict.
+ */
+function accuracy(samplesGiven: f32, malformed: bool, klipper: bool): void {
+  if (malformed || !(samplesGiven >= <f32>SAMPLES_MIN && samplesGiven <= <f32>tools.SAMPLES_MAX) || samplesGiven != Mathf.floor(samplesGiven)) {
+    out.line(klipper ? rom("Error:PROBE_ACCURACY SAMPLES must be a whole number from 4 to 50; nothing probed") : rom("Error:M48 P must be a whole number from 4 to 50; nothing probed"));
+    return;
+  }
+  if (!readPoint()) return;
+  const n = <i32>samplesGiven;
+  if (klipper) {
+    xy(rom("PROBE_ACCURACY at X:"), rom(" Y:"));
+    out.text(rom(" (samples="));
+    out.int(n);
+    out.line(rom(")"));
+  } else {
+    out.line(rom("M48 Z-Probe Repeatability Test"));
+  }
+  beginProgress(rom("Probe accuracy"), <u32>n);
+  tools.clearSamples();
+  for (let i = 0; i < n; i++) {
+    setProgress(rom("Probing"), <u32>(i + 1));
+    if (!tools.probeBedAt(pointX(), pointY())) {
+      endProgress();
+      tools.reportFailure(0);
+      if (!faultActive()) out.line(rom("Error:Repeatability test stopped"));
+      return;
+    }
+    tools.addSample(tools.measuredZ);
+    if (klipper) {
+      xy(rom("probe at "), rom(","));
+      out.text(rom(" is z="));
+      out.fixed(tools.measuredZ, 6);
+    } else {
+      out.int(i + 1);
+      out.text(rom(" of "));
+      out.int(n);
+      out.text(rom(": z: "));
+      out.fixed(tools.measuredZ, 3);
+    }
+    out.newline();
+  }
+  endProgress();
+  tools.computeStats();
+  if (!klipper) {
+    out.line(rom("Finished!"));
+    out.text(rom("Mean: "));
+    out.fixed(tools.stat(tools.Stat.Mean), 6);
+    out.text(rom(" Min: "));
+    out.fixed(tools.stat(tools.Stat.Min), 3);
+    out.text(rom(" Max: "));
+    out.fixed(tools.stat(tools.Stat.Max), 3);
+    out.text(rom(" Range: "));
+    out.fixed(tools.stat(tools.Stat.Max) - tools.stat(tools.Stat.Min), 3);
+    out.newline();
+    out.text(rom("Standard Deviation: "));
+    out.fixed(tools.stat(tools.Stat.Sigma), 6);
+    out.newline();
+  }
+  out.text(rom("probe accuracy results: maximum "));
+  out.fixed(tools.stat(tools.Stat.Max), 6);
+  out.text(rom(", minimum "));
+  out.fixed(tools.stat(tools.Stat.Min), 6);
+  out.text(rom(", range "));
+  out.fixed(tools.stat(tools.Stat.Max) - tools.stat(tools.Stat.Min), 6);
+  out.text(rom(", average "));
+  out.fixed(tools.stat(tools.Stat.Mean), 6);
+  out.text(rom(", median "));
+  out.fixed(tools.stat(tools.Stat.Median), 6);
+  out.text(rom(", standard deviation "));
+  out.fixed(tools.stat(tools.Stat.Sigma), 6);
+  out.newline();
+  rangeVerdict(tools.stat(tools.Stat.Max) - tools.stat(tools.Stat.Min), rom("echo:Probe repeatability ok: range "), rom("echo:Warning: probe repeatability not sufficient for bed leveling: range "));
+}
+
+/** "... range 0.012 mm (at most 0.025 mm)" or the warning: Klipper's guide's 25 um limit. */
+function rangeVerdict(range: f32, good: RomText, bad: RomText): void {
+  const ok = range <= tools.RANGE_LIMIT_MM + <f32>0.0000005;
+  out.text(ok ? good : bad);
+  out.fixed(range, 3);
+  out.line(ok ? rom(" mm (at most 0.025 mm)") : rom(" mm, over 0.025 mm (Klipper's guide); check the probe's mount, speed and temperature"));
+  setStatus(ok ? rom("Probe accuracy ok") : rom("Probe accuracy poor"));
+}
+
+// ---- The guided Z offset ----
+
+function zPositionLine(): void {
+  // Klipper's manual probe: "Z position: <lower> --> <z> <-- <upper>" (tested heights around it).
+  const z = motion.native(Z);
+  const below = tools.nearestTested(z, false);
+  const above = tools.nearestTested(z, true);
+  out.text(rom("Z position: "));
+  if (below > <f32>-1e8) {
+    out.fixed(below, 3);
+    out.text(rom(" --> "));
+  } else {
+    out.text(rom("? --> "));
+  }
+  out.fixed(z, 3);
+  if (above < <f32>1e8) {
+    out.text(rom(" <-- "));
+    out.fixed(above, 3);
+  } else {
+    out.text(rom(" <-- ?"));
+  }
+  out.newline();
+}
+
+function probeCalibrate(): void {
+  if (tools.sessionOpen()) {
+    out.line(rom("Error:A Z offset calibration is already open: finish it with ACCEPT or ABORT"));
+    return;
+  }
+  let paper = tools.PAPER_DEFAULT_MM;
+  if (parser.has(Letter.P)) {
+    paper = parser.value(Letter.P);
+    if (!parser.hasValue(Letter.P) || !(paper >= 0 && paper <= tools.PAPER_MAX_MM)) {
+      out.line(rom("Error:PAPER must be the sheet's thickness, 0 to 0.5 mm; nothing started"));
+      return;
+    }
+  }
+  if (!readPoint()) return;
+  if (!tools.nozzleReaches(pointX(), pointY())) {
+    out.line(rom("Error:The nozzle cannot reach the point the probe is over; choose a point nearer the bed's centre; nothing started"));
+    return;
+  }
+  beginProgress(rom("Z offset"), 2);
+  setProgress(rom("Probing"), 1);
+  const r = tools.startSession(pointX(), pointY(), paper);
+  if (r != tools.StartResult.Started) {
+    endProgress();
+    tools.reportFailure(0);
+    return;
+  }
+  setProgress(rom("Paper test"), 2);
+  xy(rom("echo:Probe switched over X"), rom(" Y"));
+  out.text(rom(": the nozzle is now over that spot. Slide a sheet of paper ("));
+  out.fixed(paper, 2);
+  out.line(rom(" mm) under it and lower with TESTZ Z=-0.1 (then Z=+ / Z=- to bisect) until the paper just drags, then ACCEPT (or ABORT)"));
+  zPositionLine();
+}
+
+function testz(): void {
+  if (!tools.sessionOpen()) {
+    out.line(rom("Error:TESTZ needs an open Z offset calibration (PROBE_CALIBRATE first)"));
+    return;
+  }
+  if (!motion.isHomed(Z)) {
+    tools.dropSession();
+    endProgress();
+    out.line(rom("Error:Z is no longer homed: the Z offset calibration is closed; nothing moved"));
+    return;
+  }
+  if (!parser.has(Letter.Z)) {
+    out.line(rom("Error:TESTZ needs Z=<mm> (relative) or Z=+ / ++ / - / --; nothing moved"));
+    return;
+  }
+  const z = motion.native(Z);
+  const step = parser.bisectStep(Letter.Z);
+  const target = step != 0 ? tools.bisectTarget(z, step) : z + parser.value(Letter.Z);
+  if (step == 0 && !(Mathf.abs(parser.value(Letter.Z)) <= <f32>5)) {
+    out.line(rom("Error:TESTZ Z= must be within -5 to 5 mm; nothing moved"));
+    return;
+  }
+  if (target < tools.sessionFloor()) {
+    out.text(rom("Error:TESTZ refused: Z "));
+    out.fixed(target, 3);
+    out.text(rom(" is more than 0.5 mm under where the probe says the bed is ("));
+    out.fixed(tools.sessionFloor(), 3);
+    out.line(rom(" lowest); is the paper under the nozzle? is the nozzle clean? check M851 Z; nothing moved"));
+    return;
+  }
+  tools.testTo(target);
+  if (!faultActive()) zPositionLine();
+}
+
+function accept(): void {
+  if (!tools.sessionOpen()) {
+    out.line(rom("Error:ACCEPT needs an open Z offset calibration (PROBE_CALIBRATE first)"));
+    return;
+  }
+  const was = -tools.sessionOffset();
+  const offset = tools.acceptSession();
+  endProgress();
+  out.text(rom("echo:Probe Z offset: M851 Z"));
+  out.fixed(offset, 3);
+  out.text(rom(" (the probe switches "));
+  out.fixed(was, 3);
+  out.line(rom(" mm over the bed); Z now counts from the bed. M500 saves it"));
+  setStatus(rom("Z offset set"));
+}
+
+function abort(): void {
+  if (!tools.sessionOpen()) {
+    out.line(rom("echo:No Z offset calibration is open"));
+    return;
+  }
+  tools.abortSession();
+  endProgress();
+  out.line(rom("echo:Z offset calibration aborted; nothing changed"));
+}
+
+export const enum WordResult {
+  Unknown = 0,
+  Done = 1,
+  /** A probe tool that moves, while a fault is latched: the dispatcher refuses it. */
+  Halted = 2,
+}
+
+/** A word command (parser.parseWord has read it): run it if it is one of the probe tools'. */
+export function word(): WordResult {
+  const isProbe = parser.wordIs(rom("PROBE"));
+  const isAccuracy = parser.wordIs(rom("PROBE_ACCURACY"));
+  const isCalibrate = parser.wordIs(rom("PROBE_CALIBRATE")) || parser.wordIs(rom("Z_ENDSTOP_CALIBRATE"));
+  const isTestz = parser.wordIs(rom("TESTZ"));
+  const isAccept = parser.wordIs(rom("ACCEPT")) || parser.wordIs(rom("NEXT"));
+  const isAbort = parser.wordIs(rom("ABORT"));
+  if (!(isProbe || isAccuracy || isCalibrate || isTestz || isAccept || isAbort)) return WordResult.Unknown;
+  if (!parser.parseWordParams()) {
+    out.text(rom("Error:Malformed parameter in \""));
+    out.chars(parser.text, parser.textLength);
+    out.line(rom("\" (KEY=VALUE: X= Y= Z= SAMPLES= PAPER=); not executed"));
+    return WordResult.Done;
+  }
+  // ABORT only closes the session (and lifts the nozzle when no fault stops motion).
+  if (isAbort) {
+    abort();
+    return WordResult.Done;
+  }
+  if (faultActive()) return WordResult.Halted;
+  if (isProbe) probeWord();
+  else if (isAccuracy) accuracy(parser.hasValue(Letter.S) ? parser.value(Letter.S) : <f32>SAMPLES_DEFAULT, parser.has(Letter.S) && !parser.hasValue(Letter.S), true);
+  else if (isCalibrate) probeCalibrate();
+  else if (isTestz) testz();
+  else accept();
+  return WordResult.Done;
+}
