@@ -267,7 +267,7 @@ export function parseWordParams(): bool {
       j++;
     }
     const endsThere = j >= textLength || at(j) == 32 || at(j) == 9 || at(j) == 40;
-    if (signs != 0 && endsThere && (j - i == <u32>abs(signs))) {
+    if (signs != 0 && abs(signs) <= 2 && endsThere && j - i == <u32>abs(signs)) {
       store<f32>(slot, <f32>signs);
       seenMask |= bit;
       i = j;

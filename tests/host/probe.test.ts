@@ -1,0 +1,188 @@
+// The probe tools in the host runner (the same module and printer model as simavr): G30, M48 and
+// PROBE_ACCURACY, the guided Z offset (PROBE_CALIBRATE, TESTZ, ACCEPT, ABORT) with the test
+// playing the owner and a sheet of paper, and what bad input and M112 do. The model's truth says
+// whether the nozzle touched the bed and how thick the first layer really was.
+
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import path from "node:path";
+import { HostPrinter } from "../../hal/host/hal.ts";
+import { readTruth } from "../../tools/sim/truth.ts";
+import type { Scenario } from "../../tools/sim/config.ts";
+
+const scenario = (name: string) => JSON.parse(fs.readFileSync(path.join("tests", "scenarios", `${name}.json`), "utf8")) as Scenario;
+const lines = (o: string) => o.split("\n").filter((l) => l && !l.startsWith("echo:busy"));
+/** The centre induction target of the MK42 (the sensor over it), bed mm. */
+const CENTRE = { x: 137, y: 105 };
+
+async function homed(s: Scenario = {}): Promise<HostPrinter> {
+  const p = await HostPrinter.boot({ scenario: s });
+  const o = p.command("G28");
+  assert.doesNotMatch(o, /Error/);
+  return p;
+}
+
+/**
+ * The owner's paper test: lower 0.1 mm at a time until the paper drags (the true gap is under the
+ * sheet), then bisect with Z=+ / Z=- eight times, and end on a height where it drags.
+ */
+function paperTest(p: HostPrinter, paperMm: number): void {
+  const drags = () => p.model.clearance() < paperMm;
+  for (let i = 0; i < 40 && !drags(); i++) assert.doesNotMatch(p.command("TESTZ Z=-0.1"), /Error/);
+  assert.ok(drags(), "the paper drags before TESTZ reaches its floor");
+  for (let i = 0; i < 8; i++) p.command(drags() ? "TESTZ Z=+" : "TESTZ Z=-");
+  for (let i = 0; i < 4 && !drags(); i++) p.command("TESTZ Z=-");
+  assert.ok(drags());
+}
+
+/** A 100 x 100 mm square of first layer at `z`, extruding cold (M302 P1): the model measures the gap. */
+function firstLayer(p: HostPrinter, z: number): void {
+  const o = p.command(`M302 P1\nG92 E0\nG1 Z${z} F600\nG1 X60 Y60 F6000\nG1 X160 Y60 E5 F1200\nG1 X160 Y160 E10\nG1 X60 Y160 E15\nG1 X60 Y60 E20\nG1 Z5\nM400`);
+  assert.doesNotMatch(o, /Error/);
+}
+
+test("G30 prints Marlin's Bed X Y Z line, the bed at 0 where Z was homed", async () => {
+  const p = await homed();
+  const o = lines(p.command("G30"));
+  // After G28 the sensor is over the homing point (the front-centre target, board.json safeHomeMm).
+  const m = /^Bed X: 137\.00 Y: 7\.00 Z: (-?\d+\.\d+)$/.exec(o[0]);
+  assert.ok(m, o.join("\n"));
+  assert.ok(Math.abs(Number(m[1])) <= 0.003, m[1]);
+  const c = lines(p.command(`G30 X${CENTRE.x} Y${CENTRE.y}`));
+  assert.match(c[0], /^Bed X: 137\.00 Y: 105\.00 Z: -?0\.00\d$/);
+  assert.equal(readTruth(p.model).contacts, 0);
+});
+
+test("PROBE answers in Klipper's words", async () => {
+  const p = await homed();
+  assert.match(lines(p.command(`PROBE X=${CENTRE.x} Y=${CENTRE.y}`))[0], /^probe at 137\.00,105\.00 is z=-?0\.00\d*$/);
+});
+
+test("M48 on an ideal sensor prints Marlin's lines, Klipper's summary with a zero range, and the ok verdict", async () => {
+  const p = await homed();
+  const o = lines(p.command(`M48 P5 X${CENTRE.x} Y${CENTRE.y}`));
+  assert.equal(o[0], "M48 Z-Probe Repeatability Test");
+  for (let i = 1; i <= 5; i++) assert.match(o[i], new RegExp(`^${i} of 5: z: -?0\\.0\\d\\d$`));
+  assert.equal(o[6], "Finished!");
+  assert.match(o[7], /^Mean: -?0\.0\d* Min: -?0\.0\d* Max: -?0\.0\d* Range: 0\.000$/);
+  assert.equal(o[8], "Standard Deviation: 0.000000");
+  assert.match(o[9], /^probe accuracy results: maximum \S+, minimum \S+, range 0\.000000, average \S+, median \S+, standard deviation 0\.000000$/);
+  assert.match(o[10], /^echo:Probe repeatability ok: range 0\.000 mm \(at most 0\.025 mm\)$/);
+  assert.equal(o[11], "ok");
+});
+
+test("M48 on the noisy sensor reports a standard deviation within 20 % of the model's noise, and the warning", async () => {
+  const s = scenario("noisy-sensor");
+  const p = await homed(s);
+  const o = p.command(`M48 P50 X${CENTRE.x} Y${CENTRE.y}`);
+  const sd = Number(/^Standard Deviation: (\S+)$/m.exec(o)![1]);
+  const noise = s.probe!.noiseMm!;
+  assert.ok(Math.abs(sd - noise) <= 0.2 * noise, `standard deviation ${sd} against the model's ${noise}`);
+  // Klipper's summary agrees with Marlin's lines.
+  const k = /^probe accuracy results: maximum (\S+), minimum (\S+), range (\S+), average (\S+), median (\S+), standard deviation (\S+)$/m.exec(o)!;
+  assert.ok(k, o);
+  const [max, min, range, , , sd2] = k.slice(1).map(Number);
+  assert.ok(Math.abs(max - min - range) < 1e-5);
+  assert.ok(Math.abs(sd2 - sd) < 1e-5);
+  assert.ok(range > 0.025);
+  assert.match(o, /^echo:Warning: probe repeatability not sufficient for bed leveling: range 0\.\d+ mm, over 0\.025 mm/m);
+  assert.equal(readTruth(p.model).contacts, 0);
+});
+
+test("PROBE_ACCURACY SAMPLES= prints one Klipper line per probe and the summary", async () => {
+  const p = await homed();
+  const o = lines(p.command(`PROBE_ACCURACY SAMPLES=4 X=${CENTRE.x} Y=${CENTRE.y}`));
+  assert.equal(o[0], "PROBE_ACCURACY at X:137.00 Y:105.00 (samples=4)");
+  for (let i = 1; i <= 4; i++) assert.match(o[i], /^probe at 137\.00,105\.00 is z=/);
+  assert.match(o[5], /^probe accuracy results: maximum /);
+});
+
+test("bad probe commands are refused with a reason and nothing moves", async () => {
+  const p = await homed();
+  const before = [0, 1, 2].map((a) => p.axisMm(a));
+  const cases: [string, RegExp][] = [
+    ["M48 P3", /^Error:M48 P must be a whole number from 4 to 50; nothing probed$/m],
+    ["M48 P51", /^Error:M48 P must be a whole number from 4 to 50/m],
+    ["M48 P4.5", /^Error:M48 P must be a whole number/m],
+    ["PROBE_ACCURACY SAMPLES=2", /^Error:PROBE_ACCURACY SAMPLES must be a whole number from 4 to 50/m],
+    ["PROBE_ACCURACY SPEED=5", /^Error:Malformed parameter in "PROBE_ACCURACY SPEED=5"/m],
+    ["G30 X300 Y105", /^Error:The probe cannot reach that point/m],
+    ["G30 X", /^Error:X and Y need a number/m],
+    ["TESTZ Z=-0.1", /^Error:TESTZ needs an open Z offset calibration/m],
+    ["ACCEPT", /^Error:ACCEPT needs an open Z offset calibration/m],
+    ["PROBE_CALIBRATE PAPER=2", /^Error:PAPER must be the sheet's thickness, 0 to 0\.5 mm; nothing started$/m],
+    ["PROBE_CALIBRATE X=10 Y=105", /^Error:The probe cannot reach that point/m],
+  ];
+  for (const [cmd, expected] of cases) assert.match(p.command(cmd), expected, cmd);
+  assert.deepEqual([0, 1, 2].map((a) => p.axisMm(a)), before);
+  assert.match(p.command("ABORT"), /^echo:No Z offset calibration is open$/m);
+});
+
+test("probing before homing is refused", async () => {
+  const p = await HostPrinter.boot();
+  assert.match(p.command("G30"), /^Error:Probing needs X, Y and Z homed \(G28 first\); nothing probed$/m);
+  assert.match(p.command("M48"), /^Error:Probing needs X, Y and Z homed/m);
+  assert.match(p.command("PROBE_CALIBRATE"), /^Error:Probing needs X, Y and Z homed/m);
+});
+
+test("the guided Z offset finds a wrong offset with the owner's paper: the first layer is then 0.2 mm", async () => {
+  // The probe switches 0.55 mm over the bed; the firmware believes 0.4 (board.json).
+  const p = await homed({ probe: { triggerMm: 0.55 } });
+  firstLayer(p, 0.2);
+  const before = readTruth(p.model).firstLayer.meanMm;
+  assert.ok(Math.abs(before - 0.35) < 0.005, `before: ${before}`);
+  const start = lines(p.command(`PROBE_CALIBRATE X=${CENTRE.x} Y=${CENTRE.y} PAPER=0.09`));
+  assert.match(start[0], /^echo:Probe switched over X137\.00 Y105\.00: the nozzle is now over that spot/);
+  assert.match(start[1], /^Z position: \? --> 1\.000? <-- \?$/);
+  paperTest(p, 0.09);
+  const a = p.command("ACCEPT");
+  const m = /^echo:Probe Z offset: M851 Z(-0\.\d+) \(the probe switches 0\.\d+ mm over the bed\)/m.exec(a);
+  assert.ok(m, a);
+  assert.ok(Math.abs(Number(m[1]) + 0.55) <= 0.01, m[1]);
+  assert.match(p.command("M503"), /M851 X23(\.0*)? Y9(\.0*)? Z-0\.5\d/);
+  const t0 = readTruth(p.model);
+  firstLayer(p, 0.2);
+  const t = readTruth(p.model);
+  const after = (t.firstLayer.meanMm * t.firstLayer.samples - t0.firstLayer.meanMm * t0.firstLayer.samples) / (t.firstLayer.samples - t0.firstLayer.samples);
+  assert.ok(Math.abs(after - 0.2) <= 0.02, `after: ${after}`);
+  assert.equal(t.contacts, 0, "the nozzle touched the paper, never the bed");
+  // Saved with M500, it holds after a restart: homing with it gives the same first layer.
+  assert.match(p.command("M500"), /echo:Settings stored/);
+  const q = await HostPrinter.boot({ scenario: { probe: { triggerMm: 0.55 } }, eeprom: p.eeprom });
+  assert.doesNotMatch(q.command("G28"), /Error/);
+  firstLayer(q, 0.2);
+  const r = readTruth(q.model).firstLayer.meanMm;
+  assert.ok(Math.abs(r - 0.2) <= 0.02, `after a restart: ${r}`);
+  assert.equal(readTruth(q.model).contacts, 0);
+});
+
+test("TESTZ bisects between the heights tried, as Klipper's Z=+ and Z=- do", async () => {
+  const p = await homed();
+  p.command(`PROBE_CALIBRATE X=${CENTRE.x} Y=${CENTRE.y}`);
+  assert.match(p.command("TESTZ Z=-0.4"), /^Z position: \? --> 0\.600 <-- 1\.000$/m);
+  assert.match(p.command("TESTZ Z=-0.2"), /^Z position: \? --> 0\.400 <-- 0\.600$/m);
+  // Halfway up to the nearest height tried above, then halfway down to the nearest below.
+  assert.match(p.command("TESTZ Z=+"), /^Z position: 0\.400 --> 0\.500 <-- 0\.600$/m);
+  assert.match(p.command("TESTZ Z=-"), /^Z position: 0\.400 --> 0\.450 <-- 0\.500$/m);
+  // Nothing tried below 0.4: a step of Klipper's 0.2 mm at most.
+  p.command("TESTZ Z=-0.05");
+  assert.match(p.command("TESTZ Z=-"), /^Z position: \? --> 0\.200 <-- 0\.400$/m);
+  // ++: halfway to the highest height tried (1.0), at most 0.2 mm.
+  assert.match(p.command("TESTZ Z=++"), /^Z position: 0\.200 --> 0\.400 <-- 0\.450$/m);
+});
+
+test("TESTZ refuses to go more than 0.5 mm under where the probe says the bed is; ABORT changes nothing", async () => {
+  const p = await homed();
+  const offset = /M851 X\S+ Y\S+ Z(\S+)/.exec(p.command("M503"))![1];
+  p.command(`PROBE_CALIBRATE X=${CENTRE.x} Y=${CENTRE.y}`);
+  p.command("TESTZ Z=-1");
+  const z = p.axisMm(2);
+  assert.match(p.command("TESTZ Z=-0.6"), /^Error:TESTZ refused: Z -0\.6\d* is more than 0\.5 mm under where the probe says the bed is/m);
+  assert.equal(p.axisMm(2), z, "not moved");
+  assert.match(p.command("TESTZ Z=abc"), /^Error:Malformed parameter/m);
+  assert.match(p.command("ABORT"), /^echo:Z offset calibration aborted; nothing changed$/m);
+  assert.equal(/M851 X\S+ Y\S+ Z(\S+)/.exec(p.command("M503"))![1], offset);
+  assert.match(p.command("TESTZ Z=-0.1"), /^Error:TESTZ needs an open Z offset calibration/m);
+  assert.equal(readTruth(p.model).contacts, 0);
+});
