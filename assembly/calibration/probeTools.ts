@@ -27,6 +27,7 @@ import { faultActive, raiseFault } from "../system/fault";
 import { workspace } from "../system/workspace";
 import * as out from "../serial/out";
 import { rom } from "../rom";
+import { BoardKey, boardF32 } from "../board";
 
 /** Result of probeBedAt() that is not a height. */
 export const enum ProbeFailure {
@@ -228,36 +229,77 @@ const BELOW_EXPECTED_MAX_MM: f32 = 0.5;
 const BISECT_MAX_MM: f32 = 0.2;
 /** Z speed of TESTZ moves, mm/s: slow, near the bed. */
 const TESTZ_SPEED: f32 = 2;
-/** Heights tested so far, i16 micrometres (+-32 mm is more than TESTZ may go), last 8. */
-const TESTED_MAX: i32 = 8;
-const tested = memory.data(TESTED_MAX * 2);
-/** Heights in `tested`; 0 when no session is open. */
-let testedCount: i32 = 0;
-/** Nozzle height (firmware Z) at which the probe switched over the calibrated point. */
-let sessionSwitchZ: f32 = 0;
-let sessionPaperMm: f32 = 0;
+/**
+ * The open session, which outlives the command that opened it (TESTZ and ACCEPT are commands of
+ * their own), packed (static SRAM is scarce): the nozzle height at which the probe switched over
+ * the point (f32), the paper's thickness (f32), the last heights tested (i16 micrometres: +-32 mm,
+ * more than TESTZ may go), how many, the location bias check's corner (0: not running), and the
+ * switching heights it measured (i16 micrometres).
+ */
+const TESTED_MAX: i32 = 6;
+const enum Session {
+  SwitchZ = 0,
+  Paper = 4,
+  Tested = 8,
+  TestedCount = 8 + TESTED_MAX * 2,
+  BiasCorner = TestedCount + 1,
+  BiasUm = TestedCount + 2,
+  Bytes = BiasUm + 8,
+}
+const session = memory.data(<i32>Session.Bytes, 4);
+
+function testedCount(): i32 {
+  return <i32>load<u8>(session + Session.TestedCount);
+}
+
+function setTestedCount(n: i32): void {
+  store<u8>(session + Session.TestedCount, <u8>n);
+}
+
+function sessionSwitchZ(): f32 {
+  return load<f32>(session + Session.SwitchZ);
+}
+
+function sessionPaperMm(): f32 {
+  return load<f32>(session + Session.Paper);
+}
 
 export function sessionOpen(): bool {
-  return testedCount > 0;
+  return testedCount() > 0;
 }
 
 function testedAt(i: i32): f32 {
-  return <f32>load<i16>(tested + (<usize>i << 1)) / <f32>1000;
+  return <f32>load<i16>(session + Session.Tested + (<usize>i << 1)) / <f32>1000;
 }
 
 function noteTested(z: f32): void {
-  if (testedCount == TESTED_MAX) {
+  let n = testedCount();
+  const tested = session + Session.Tested;
+  if (n == TESTED_MAX) {
     // Forget the oldest (the first tries are the farthest from the paper).
     for (let i = 1; i < TESTED_MAX; i++) store<i16>(tested + (<usize>(i - 1) << 1), load<i16>(tested + (<usize>i << 1)));
-    testedCount--;
+    n--;
   }
-  store<i16>(tested + (<usize>testedCount << 1), <i16>Mathf.round(z * <f32>1000));
-  testedCount++;
+  store<i16>(tested + (<usize>n << 1), <i16>Mathf.round(z * <f32>1000));
+  setTestedCount(n + 1);
+}
+
+export function sessionPaper(): f32 {
+  return sessionPaperMm();
+}
+
+/** The bias check keeps the paper's thickness from one corner to the next. */
+export function setSessionPaper(mm: f32): void {
+  store<f32>(session + Session.Paper, mm);
+}
+
+export function probeOffsetZ(): f32 {
+  return probeOffset(Z);
 }
 
 /** Lowest nozzle height TESTZ may go to. */
 export function sessionFloor(): f32 {
-  return sessionSwitchZ + probeOffset(Z) - BELOW_EXPECTED_MAX_MM;
+  return sessionSwitchZ() + probeOffset(Z) - BELOW_EXPECTED_MAX_MM;
 }
 
 export const enum StartResult {
@@ -273,14 +315,14 @@ export const enum StartResult {
 export function startSession(bedX: f32, bedY: f32, paperMm: f32): StartResult {
   if (!nozzleReaches(bedX, bedY)) return StartResult.NozzleUnreachable;
   if (!probeBedAt(bedX, bedY)) return StartResult.ProbeFailed;
-  sessionSwitchZ = measuredZ - probeOffset(Z);
-  sessionPaperMm = paperMm;
+  store<f32>(session + Session.SwitchZ, measuredZ - probeOffset(Z));
+  store<f32>(session + Session.Paper, paperMm);
   nozzleMachineOver(bedX, bedY);
   probing.travelTo(bedTransform.outX, bedTransform.outY, probing.HOVER_MM);
   const start = measuredZ + START_ABOVE_BED_MM;
   probing.moveZTo(start);
   if (faultActive()) return StartResult.ProbeFailed;
-  testedCount = 0;
+  setTestedCount(0);
   noteTested(motion.native(Z));
   return StartResult.Started;
 }
@@ -292,7 +334,7 @@ export function startSession(bedX: f32, bedY: f32, paperMm: f32): StartResult {
 export function bisectTarget(z: f32, step: i32): f32 {
   let bound: f32 = step > 0 ? <f32>1e9 : <f32>-1e9;
   let found = false;
-  for (let i = 0; i < testedCount; i++) {
+  for (let i = 0, n = testedCount(); i < n; i++) {
     const t = testedAt(i);
     if (step > 0 && t > z + <f32>0.0005) {
       if (!found || (step == 1 ? t < bound : t > bound)) bound = t;
@@ -317,7 +359,7 @@ export function testTo(z: f32): void {
 /** The heights tested just below and above the nozzle (for Klipper's "Z position: a --> z <-- b"). */
 export function nearestTested(z: f32, above: bool): f32 {
   let bound: f32 = above ? <f32>1e9 : <f32>-1e9;
-  for (let i = 0; i < testedCount; i++) {
+  for (let i = 0, n = testedCount(); i < n; i++) {
     const t = testedAt(i);
     if (above && t > z + <f32>0.0005 && t < bound) bound = t;
     if (!above && t < z - <f32>0.0005 && t > bound) bound = t;
@@ -327,7 +369,7 @@ export function nearestTested(z: f32, above: bool): f32 {
 
 /** The offset ACCEPT would set: the probe switches (switch - nozzle + paper) over the bed. */
 export function sessionOffset(): f32 {
-  return -(sessionSwitchZ - motion.native(Z) + sessionPaperMm);
+  return -(sessionSwitchZ() - motion.native(Z) + sessionPaperMm());
 }
 
 /**
@@ -338,19 +380,75 @@ export function sessionOffset(): f32 {
 export function acceptSession(): f32 {
   const offset = sessionOffset();
   settings.setAxisF32(S.ProbeOffset, Z, offset);
-  motion.setNativePosition(Z, sessionPaperMm);
-  testedCount = 0;
+  motion.setNativePosition(Z, sessionPaperMm());
+  setTestedCount(0);
   probing.moveZTo(probing.HOVER_MM);
   return offset;
 }
 
 /** ABORT: nothing changes; the nozzle rises clear of the paper. */
 export function abortSession(): void {
-  testedCount = 0;
+  setTestedCount(0);
+  setBiasCorner(0);
   if (!faultActive()) probing.moveZTo(probing.HOVER_MM);
 }
 
 /** A fault or a new homing ends the session without a result. */
 export function dropSession(): void {
-  testedCount = 0;
+  setTestedCount(0);
+  setBiasCorner(0);
+}
+
+// ---- The location bias check (PROBE_BIAS_CHECK) ----
+//
+// Klipper's guide: the Z offset measured (PROBE_CALIBRATE and the paper test) near the four
+// corners of the bed should be the same everywhere; a range over 25 um means the probe sees the bed
+// differently by place (a mount that tilts, a twisting rail; the SV06 seed's hand corrections). The
+// corners are the corner induction targets (where G80 probes the MK42's 3x3 mesh). Each ACCEPT
+// records the switching height there and goes on to the next corner; nothing of the settings
+// changes.
+
+export const BIAS_CORNERS: i32 = 4;
+
+/** 1..4 while the check runs (the corner whose paper test is open), else 0. */
+export function biasCorner(): i32 {
+  return <i32>load<u8>(session + Session.BiasCorner);
+}
+
+export function setBiasCorner(c: i32): void {
+  store<u8>(session + Session.BiasCorner, <u8>c);
+}
+
+/** Column (0 or 2) and row (0 or 2) of corner k (0..3: front left, front right, rear left, rear right). */
+export function biasColumn(k: i32): i32 {
+  return (k & 1) * 2;
+}
+
+export function biasRow(k: i32): i32 {
+  return (k >> 1) * 2;
+}
+
+/** Where the sensor is over corner k: the corner induction target's centre, bed mm. */
+export function biasPointX(k: i32): f32 {
+  return boardF32(BoardKey.BedTargetX0 + biasColumn(k));
+}
+
+export function biasPointY(k: i32): f32 {
+  return boardF32(BoardKey.BedTargetY0 + biasRow(k));
+}
+
+/** Switching height over the bed measured at corner k, mm. */
+export function biasSwitchMm(k: i32): f32 {
+  return <f32>load<i16>(session + Session.BiasUm + (<usize>k << 1)) / <f32>1000;
+}
+
+/**
+ * ACCEPT during the check: the switching height at this corner is kept (the probe switches
+ * (switch - nozzle + paper) over the bed there), the settings stay as they were, the nozzle rises.
+ */
+export function recordBiasCorner(): void {
+  const k = biasCorner() - 1;
+  store<i16>(session + Session.BiasUm + (<usize>k << 1), <i16>Mathf.round(-sessionOffset() * <f32>1000));
+  setTestedCount(0);
+  probing.moveZTo(probing.HOVER_MM);
 }

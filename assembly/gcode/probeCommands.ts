@@ -1,7 +1,8 @@
 // The probe tools' commands: G30 (one probe, Marlin's "Bed X: Y: Z:" line), M48 (repeatability,
 // Marlin's lines plus Klipper's summary and the guide's 25 um verdict), and Klipper's names:
 // PROBE, PROBE_ACCURACY [SAMPLES=] [X= Y=], PROBE_CALIBRATE / Z_ENDSTOP_CALIBRATE [X= Y=]
-// [PAPER=], TESTZ Z=<mm>|+|++|-|--, ACCEPT, ABORT. What they measure and how:
+// [PAPER=], TESTZ Z=<mm>|+|++|-|--, ACCEPT, ABORT; and PROBE_BIAS_CHECK [PAPER=] (the guide's
+// location bias check, at the four corners). What they measure and how:
 // calibration/probeTools.ts.
 
 import * as parser from "./parser";
@@ -202,30 +203,44 @@ function zPositionLine(): void {
   out.newline();
 }
 
+/** PAPER= (mm), or the default; -1 after saying why when it is refused. */
+function readPaper(): f32 {
+  if (!parser.has(Letter.P)) return tools.PAPER_DEFAULT_MM;
+  const paper = parser.value(Letter.P);
+  if (!parser.hasValue(Letter.P) || !(paper >= 0 && paper <= tools.PAPER_MAX_MM)) {
+    out.line(rom("Error:PAPER must be the sheet's thickness, 0 to 0.5 mm; nothing started"));
+    return -1;
+  }
+  return paper;
+}
+
+function refuseIfOpen(): bool {
+  if (!tools.sessionOpen()) return false;
+  out.line(rom("Error:A Z offset calibration is already open: finish it with ACCEPT or ABORT"));
+  return true;
+}
+
 function probeCalibrate(): void {
-  if (tools.sessionOpen()) {
-    out.line(rom("Error:A Z offset calibration is already open: finish it with ACCEPT or ABORT"));
-    return;
-  }
-  let paper = tools.PAPER_DEFAULT_MM;
-  if (parser.has(Letter.P)) {
-    paper = parser.value(Letter.P);
-    if (!parser.hasValue(Letter.P) || !(paper >= 0 && paper <= tools.PAPER_MAX_MM)) {
-      out.line(rom("Error:PAPER must be the sheet's thickness, 0 to 0.5 mm; nothing started"));
-      return;
-    }
-  }
+  if (refuseIfOpen()) return;
+  const paper = readPaper();
+  if (paper < 0) return;
   if (!readPoint()) return;
+  openSession(paper, rom("Z offset"));
+}
+
+/** Probes at the point readPoint() or the bias check chose and opens the paper test there. */
+function openSession(paper: f32, title: RomText): void {
   if (!tools.nozzleReaches(pointX(), pointY())) {
     out.line(rom("Error:The nozzle cannot reach the point the probe is over; choose a point nearer the bed's centre; nothing started"));
     return;
   }
-  beginProgress(rom("Z offset"), 2);
+  beginProgress(title, 2);
   setProgress(rom("Probing"), 1);
   const r = tools.startSession(pointX(), pointY(), paper);
   if (r != tools.StartResult.Started) {
     endProgress();
     tools.reportFailure(0);
+    tools.dropSession();
     return;
   }
   setProgress(rom("Paper test"), 2);
@@ -275,6 +290,10 @@ function accept(): void {
     out.line(rom("Error:ACCEPT needs an open Z offset calibration (PROBE_CALIBRATE first)"));
     return;
   }
+  if (tools.biasCorner() > 0) {
+    acceptBiasCorner();
+    return;
+  }
   const was = -tools.sessionOffset();
   const offset = tools.acceptSession();
   endProgress();
@@ -291,9 +310,108 @@ function abort(): void {
     out.line(rom("echo:No Z offset calibration is open"));
     return;
   }
+  const bias = tools.biasCorner() > 0;
   tools.abortSession();
   endProgress();
-  out.line(rom("echo:Z offset calibration aborted; nothing changed"));
+  out.line(bias ? rom("echo:Location bias check aborted; nothing changed") : rom("echo:Z offset calibration aborted; nothing changed"));
+}
+
+// ---- The location bias check ----
+
+function cornerName(k: i32): RomText {
+  return k == 0 ? rom("front left") : k == 1 ? rom("front right") : k == 2 ? rom("rear left") : rom("rear right");
+}
+
+/** Opens the paper test at corner k (0..3) of the check. */
+function biasCornerSession(k: i32): void {
+  store<f32>(POINT, tools.biasPointX(k));
+  store<f32>(POINT + 4, tools.biasPointY(k));
+  tools.setBiasCorner(k + 1);
+  out.text(rom("echo:Location bias check: corner "));
+  out.int(k + 1);
+  out.text(rom(" of 4 ("));
+  out.text(cornerName(k));
+  out.line(rom(")"));
+  openSession(tools.sessionPaper(), rom("Location bias"));
+  if (!tools.sessionOpen()) tools.setBiasCorner(0);
+}
+
+/**
+ * PROBE_BIAS_CHECK [PAPER=]: the paper test at the four corner targets in turn (TESTZ, ACCEPT
+ * at each; ABORT ends the check), then the switching heights, their range against Klipper's
+ * 25 um, and the M421 lines that even them out in the mesh.
+ */
+function biasCheck(): void {
+  if (refuseIfOpen()) return;
+  const paper = readPaper();
+  if (paper < 0) return;
+  if (!tools.allHomed()) {
+    out.line(rom("Error:Probing needs X, Y and Z homed (G28 first); nothing probed"));
+    return;
+  }
+  for (let k = 0; k < tools.BIAS_CORNERS; k++) {
+    if (!tools.sensorReaches(tools.biasPointX(k), tools.biasPointY(k)) || !tools.nozzleReaches(tools.biasPointX(k), tools.biasPointY(k))) {
+      out.text(rom("Error:The probe and the nozzle cannot both reach the "));
+      out.text(cornerName(k));
+      out.line(rom(" target; nothing probed"));
+      return;
+    }
+  }
+  tools.setSessionPaper(paper);
+  biasCornerSession(0);
+}
+
+function acceptBiasCorner(): void {
+  const k = tools.biasCorner() - 1;
+  tools.recordBiasCorner();
+  endProgress();
+  out.text(rom("echo:"));
+  out.text(cornerName(k));
+  out.text(rom(": the probe switches "));
+  out.fixed(tools.biasSwitchMm(k), 3);
+  out.line(rom(" mm over the bed"));
+  if (k + 1 < tools.BIAS_CORNERS) {
+    biasCornerSession(k + 1);
+    return;
+  }
+  tools.setBiasCorner(0);
+  biasReport();
+}
+
+function biasReport(): void {
+  let lo = tools.biasSwitchMm(0);
+  let hi = lo;
+  let sum: f32 = 0;
+  for (let k = 0; k < tools.BIAS_CORNERS; k++) {
+    const v = tools.biasSwitchMm(k);
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+    sum += v;
+  }
+  const mean = sum / <f32>tools.BIAS_CORNERS;
+  out.text(rom("echo:Location bias: switching heights from "));
+  out.fixed(lo, 3);
+  out.text(rom(" to "));
+  out.fixed(hi, 3);
+  out.text(rom(" mm, mean "));
+  out.fixed(mean, 3);
+  out.text(rom(" (the offset in use: M851 Z"));
+  out.fixed(tools.probeOffsetZ(), 3);
+  out.line(rom(")"));
+  rangeVerdict(hi - lo, rom("echo:Location bias ok: range "), rom("echo:Warning: the probe is biased by place: range "));
+  // Where the probe switches higher over the bed, it reads the bed that much higher: the mesh
+  // point there is too high by the difference from the mean, and the overlay takes it off (the
+  // mean itself is the Z offset's, PROBE_CALIBRATE).
+  out.line(rom("echo:Corrections for the 3x3 mesh's corners (send them after G80 to keep them in the correction overlay):"));
+  for (let k = 0; k < tools.BIAS_CORNERS; k++) {
+    out.text(rom("echo:M421 I"));
+    out.int(tools.biasColumn(k));
+    out.text(rom(" J"));
+    out.int(tools.biasRow(k));
+    out.text(rom(" Z"));
+    out.fixed(mean - tools.biasSwitchMm(k), 3);
+    out.newline();
+  }
 }
 
 export const enum WordResult {
@@ -311,7 +429,8 @@ export function word(): WordResult {
   const isTestz = parser.wordIs(rom("TESTZ"));
   const isAccept = parser.wordIs(rom("ACCEPT")) || parser.wordIs(rom("NEXT"));
   const isAbort = parser.wordIs(rom("ABORT"));
-  if (!(isProbe || isAccuracy || isCalibrate || isTestz || isAccept || isAbort)) return WordResult.Unknown;
+  const isBias = parser.wordIs(rom("PROBE_BIAS_CHECK"));
+  if (!(isProbe || isAccuracy || isCalibrate || isTestz || isAccept || isAbort || isBias)) return WordResult.Unknown;
   if (!parser.parseWordParams()) {
     out.text(rom("Error:Malformed parameter in \""));
     out.chars(parser.text, parser.textLength);
@@ -328,6 +447,7 @@ export function word(): WordResult {
   else if (isAccuracy) accuracy(parser.hasValue(Letter.S) ? parser.value(Letter.S) : <f32>SAMPLES_DEFAULT, parser.has(Letter.S) && !parser.hasValue(Letter.S), true);
   else if (isCalibrate) probeCalibrate();
   else if (isTestz) testz();
+  else if (isBias) biasCheck();
   else accept();
   return WordResult.Done;
 }

@@ -186,3 +186,53 @@ test("TESTZ refuses to go more than 0.5 mm under where the probe says the bed is
   assert.match(p.command("TESTZ Z=-0.1"), /^Error:TESTZ needs an open Z offset calibration/m);
   assert.equal(readTruth(p.model).contacts, 0);
 });
+
+test("the location bias check measures the switching height at the four corners as the model has it, and prints the M421 lines", async () => {
+  const p = await homed(scenario("location-bias"));
+  const PAPER = 0.09;
+  let o = p.command(`PROBE_BIAS_CHECK PAPER=${PAPER}`);
+  const corners = [
+    [35, 7],
+    [238, 7],
+    [35, 203],
+    [238, 203],
+  ];
+  const names = ["front left", "front right", "rear left", "rear right"];
+  const measured: number[] = [];
+  for (let k = 0; k < 4; k++) {
+    assert.match(o, new RegExp(`^echo:Location bias check: corner ${k + 1} of 4 \\(${names[k]}\\)$`, "m"));
+    assert.match(o, new RegExp(`^echo:Probe switched over X${corners[k][0]}\\.00 Y${corners[k][1]}\\.00: the nozzle is now over that spot`, "m"));
+    paperTest(p, PAPER);
+    o = p.command("ACCEPT");
+    const m = new RegExp(`^echo:${names[k]}: the probe switches (\\S+) mm over the bed$`, "m").exec(o);
+    assert.ok(m, o);
+    measured.push(Number(m[1]));
+  }
+  // The model's switching height with the sensor over each corner target (its location bias in).
+  const truth = corners.map(([x, y]) => p.model.triggerHeightAtMachine(x - 23, y - 9));
+  // One probe per corner with the scenario's 5 um noise, the paper found within 2.5 um.
+  measured.forEach((v, k) => assert.ok(Math.abs(v - truth[k]) <= 0.015, `${names[k]}: ${v} against ${truth[k]}`));
+  const range = Math.max(...measured) - Math.min(...measured);
+  assert.ok(Math.max(...truth) - Math.min(...truth) > 0.025, "the scenario's bias is over the guide's limit");
+  assert.match(o, new RegExp(`^echo:Warning: the probe is biased by place: range ${range.toFixed(3)} mm, over 0\\.025 mm`, "m"));
+  const mean = measured.reduce((a, b) => a + b) / 4;
+  const lines = [...o.matchAll(/^echo:M421 I(\d) J(\d) Z(\S+)$/gm)];
+  assert.equal(lines.length, 4);
+  lines.forEach((l, k) => {
+    assert.deepEqual([Number(l[1]), Number(l[2])], [(k & 1) * 2, (k >> 1) * 2]);
+    assert.ok(Math.abs(Number(l[3]) - (mean - measured[k])) <= 0.0015, l[0]);
+  });
+  // Nothing of the settings changed; the nozzle never touched the bed.
+  assert.match(p.command("M503"), /M851 X23(\.0*)? Y9(\.0*)? Z-0\.4(0*)?\b/);
+  assert.equal(readTruth(p.model).contacts, 0);
+  assert.match(p.command("TESTZ Z=-0.1"), /^Error:TESTZ needs an open Z offset calibration/m);
+});
+
+test("ABORT ends the location bias check without a report", async () => {
+  const p = await homed();
+  p.command("PROBE_BIAS_CHECK");
+  assert.match(p.command("PROBE_CALIBRATE"), /^Error:A Z offset calibration is already open/m);
+  const o = p.command("ABORT");
+  assert.match(o, /^echo:Location bias check aborted; nothing changed$/m);
+  assert.match(p.command("ACCEPT"), /^Error:ACCEPT needs an open Z offset calibration/m);
+});
