@@ -452,3 +452,93 @@ export function recordBiasCorner(): void {
   setTestedCount(0);
   probing.moveZTo(probing.HOVER_MM);
 }
+
+// ---- Heat soak (PROBE_HEAT_SOAK) and the temperature bias check (PROBE_TEMPERATURE_CHECK) ----
+//
+// A PINDA reaches less far as it warms (the MK3 factory table: 20 um at 40 C to 300 um at 60 C
+// against 35 C, reference-heaters-lcd-mesh.md section 6), and over a hot bed it warms for
+// minutes (a first-order lag of about 60 s, tools/sim/scenario.ts, from Prusa's 120 s PINDA
+// preheat). Instead of a fixed wait, heat soak probes one point every SOAK_PERIOD_MS and stops
+// when the readings stop drifting: the least-squares slope over the last SOAK_WINDOW readings
+// is under SOAK_RATE_LIMIT_UM_MIN.
+
+/** One reading every 10 s: six per minute, enough for the slope, few enough to spare the probe. */
+export const SOAK_PERIOD_MS: u32 = 10000;
+/** Probes averaged per reading: 3 cut a 5 um noise to 2.9 um. */
+export const SOAK_PROBES: i32 = 3;
+/** Readings in the slope: 12 over 110 s. With 2.9 um per reading the slope's own noise is
+ * 2.9 / sqrt(sum (t - mean t)^2 = 12100 s^2) = 0.026 um/s = 1.6 um/min, a third of the limit. */
+export const SOAK_WINDOW: i32 = 12;
+/** Settled below 5 um/min: the drift left over a 10-minute first layer is then within the
+ * 25 um the guide accepts for a probe (Klipper's probe calibration). */
+export const SOAK_RATE_LIMIT_UM_MIN: f32 = 5;
+/** Give up after 15 minutes (Marlin's G76 probe temperature calibration times out there too). */
+export const SOAK_MAX_READINGS: i32 = 90;
+
+// The readings' ring, then the first reading, the rate, the last reading and the count, in the
+// workspace after the command's point (probeCommands.ts): static SRAM is scarce.
+const SOAK_RING = STATS_END + 8;
+const SOAK_FIRST = SOAK_RING + <usize>SOAK_WINDOW * 4;
+const SOAK_RATE = SOAK_FIRST + 4;
+const SOAK_LAST = SOAK_FIRST + 8;
+const SOAK_COUNT = SOAK_FIRST + 12;
+/** The first workspace byte heat soak leaves free. */
+export const SOAK_END: usize = SOAK_FIRST + 16;
+
+export function soakReadings(): i32 {
+  return load<i32>(SOAK_COUNT);
+}
+
+/** Slope over the window, um/min (valid once soakReadings() >= SOAK_WINDOW). */
+export function soakRateUmMin(): f32 {
+  return load<f32>(SOAK_RATE);
+}
+
+export function soakLastMm(): f32 {
+  return load<f32>(SOAK_LAST);
+}
+
+export function soakFirstMm(): f32 {
+  return load<f32>(SOAK_FIRST);
+}
+
+function soakAt(i: i32): f32 {
+  return load<f32>(SOAK_RING + (<usize>(i % SOAK_WINDOW) << 2));
+}
+
+export function beginSoak(): void {
+  store<i32>(SOAK_COUNT, 0);
+  store<f32>(SOAK_RATE, 0);
+}
+
+/** One reading (SOAK_PROBES probes averaged) at bed point (x, y); false when a probe failed. */
+export function soakReading(bedX: f32, bedY: f32): bool {
+  let sum: f32 = 0;
+  for (let k = 0; k < SOAK_PROBES; k++) {
+    if (!probeBedAt(bedX, bedY)) return false;
+    sum += measuredZ;
+  }
+  const v = sum / <f32>SOAK_PROBES;
+  const n = soakReadings();
+  if (n == 0) store<f32>(SOAK_FIRST, v);
+  store<f32>(SOAK_RING + (<usize>(n % SOAK_WINDOW) << 2), v);
+  store<i32>(SOAK_COUNT, n + 1);
+  store<f32>(SOAK_LAST, v);
+  if (n + 1 >= SOAK_WINDOW) {
+    // Least squares over equally spaced readings: t = -5.5 .. 5.5 periods.
+    let num: f32 = 0;
+    let den: f32 = 0;
+    const first = n + 1 - SOAK_WINDOW;
+    for (let i = 0; i < SOAK_WINDOW; i++) {
+      const t = <f32>i - <f32>(SOAK_WINDOW - 1) * <f32>0.5;
+      num += t * soakAt(first + i);
+      den += t * t;
+    }
+    store<f32>(SOAK_RATE, ((num / den) * <f32>1000 * <f32>60000) / <f32>SOAK_PERIOD_MS);
+  }
+  return true;
+}
+
+export function soakSettled(): bool {
+  return soakReadings() >= SOAK_WINDOW && Mathf.abs(soakRateUmMin()) <= SOAK_RATE_LIMIT_UM_MIN;
+}

@@ -195,8 +195,8 @@ export function letterBit(l: u32): u32 {
 // Word commands: Klipper's command names, accepted beside the G-codes they stand for
 // (`PROBE_ACCURACY SAMPLES=20`, `TESTZ Z=-0.1`, `TESTZ Z=+`). The word is letters, digits and
 // '_' (it starts with a letter and has at least two characters, so "G1" stays a G-code); its
-// parameters are KEY=VALUE pairs. A key is one letter (X=, Y=, Z=), SAMPLES (stored as S) or
-// PAPER (stored as P);
+// parameters are KEY=VALUE pairs. A key is one letter (X=, Y=, Z=), SAMPLES (stored as S),
+// PAPER (P) or BED (B);
 // any other key is refused, as is a value that is not a number or one of Klipper's bisection
 // steps + ++ - -- (bisectStep()).
 
@@ -242,6 +242,7 @@ function keyLetter(start: u32, end: u32): u32 {
   if (end - start == 1) return isLetter(at(start)) ? upper(at(start)) : 0;
   if (textIs(start, end, rom("SAMPLES"))) return 83; // 'S'
   if (textIs(start, end, rom("PAPER"))) return 80; // 'P'
+  if (textIs(start, end, rom("BED"))) return 66; // 'B'
   return 0;
 }
 

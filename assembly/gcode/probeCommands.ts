@@ -2,7 +2,9 @@
 // Marlin's lines plus Klipper's summary and the guide's 25 um verdict), and Klipper's names:
 // PROBE, PROBE_ACCURACY [SAMPLES=] [X= Y=], PROBE_CALIBRATE / Z_ENDSTOP_CALIBRATE [X= Y=]
 // [PAPER=], TESTZ Z=<mm>|+|++|-|--, ACCEPT, ABORT; and PROBE_BIAS_CHECK [PAPER=] (the guide's
-// location bias check, at the four corners). What they measure and how:
+// location bias check, at the four corners), PROBE_HEAT_SOAK [X= Y=] (probe until the readings
+// stop drifting) and PROBE_TEMPERATURE_CHECK BED=<C> [SAMPLES=] [X= Y=] (accuracy cold, heat the
+// bed, soak, accuracy hot, the drift). What they measure and how:
 // calibration/probeTools.ts.
 
 import * as parser from "./parser";
@@ -15,6 +17,11 @@ import * as tools from "../calibration/probeTools";
 import { beginProgress, setProgress, endProgress } from "../ui/progress";
 import { setStatus } from "../ui/status";
 import { faultActive } from "../system/fault";
+import { millis } from "../hal";
+import { idle } from "../system/idle";
+import { beginWait, waitBroken } from "../system/wait";
+import * as heaters from "../temperature/heaters";
+import { Heater } from "../temperature/heater";
 
 /** Marlin's M48 default and limits: 10 samples, 4 to 50. */
 const SAMPLES_DEFAULT: i32 = 10;
@@ -90,27 +97,44 @@ function probeWord(): void {
 
 /** M48 [P<samples>] [X Y]: Marlin's repeatability test. */
 export function m48(): void {
-  accuracy(parser.hasValue(Letter.P) ? parser.value(Letter.P) : <f32>SAMPLES_DEFAULT, parser.has(Letter.P) && !parser.hasValue(Letter.P), false);
+  accuracy(parser.hasValue(Letter.P) ? parser.value(Letter.P) : <f32>SAMPLES_DEFAULT, parser.has(Letter.P) && !parser.hasValue(Letter.P), Style.Marlin);
+}
+
+const enum Style {
+  Marlin = 0,
+  Klipper = 1,
+  /** Klipper's summary line only (the temperature bias check). */
+  Summary = 2,
+}
+
+/** A sample count from a parameter: a whole number 4..50, or -1 after saying why. */
+function sampleCount(given: f32, malformed: bool, style: Style): i32 {
+  if (malformed || !(given >= <f32>SAMPLES_MIN && given <= <f32>tools.SAMPLES_MAX) || given != Mathf.floor(given)) {
+    out.line(style == Style.Marlin ? rom("Error:M48 P must be a whole number from 4 to 50; nothing probed") : rom("Error:SAMPLES must be a whole number from 4 to 50; nothing probed"));
+    return -1;
+  }
+  return <i32>given;
+}
+
+function accuracy(samplesGiven: f32, malformed: bool, style: Style): void {
+  const n = sampleCount(samplesGiven, malformed, style);
+  if (n < 0 || !readPoint()) return;
+  accuracyRun(n, style);
 }
 
 /**
- * `samples` probes at one point, each from the hover height (the switch opens between them, so
- * every approach is a new reading), then the statistics. Marlin's lines for M48, Klipper's for
- * PROBE_ACCURACY; both end with Klipper's summary and the 25 um verdict.
+ * `n` probes at the command's point, each from the hover height (the switch opens between them,
+ * so every approach is a new reading), then the statistics. Marlin's lines for M48, Klipper's for
+ * PROBE_ACCURACY; both end with Klipper's summary and the 25 um verdict. False when a probe failed
+ * or M112 stopped it (said).
  */
-function accuracy(samplesGiven: f32, malformed: bool, klipper: bool): void {
-  if (malformed || !(samplesGiven >= <f32>SAMPLES_MIN && samplesGiven <= <f32>tools.SAMPLES_MAX) || samplesGiven != Mathf.floor(samplesGiven)) {
-    out.line(klipper ? rom("Error:PROBE_ACCURACY SAMPLES must be a whole number from 4 to 50; nothing probed") : rom("Error:M48 P must be a whole number from 4 to 50; nothing probed"));
-    return;
-  }
-  if (!readPoint()) return;
-  const n = <i32>samplesGiven;
-  if (klipper) {
+function accuracyRun(n: i32, style: Style): bool {
+  if (style == Style.Klipper) {
     xy(rom("PROBE_ACCURACY at X:"), rom(" Y:"));
     out.text(rom(" (samples="));
     out.int(n);
     out.line(rom(")"));
-  } else {
+  } else if (style == Style.Marlin) {
     out.line(rom("M48 Z-Probe Repeatability Test"));
   }
   beginProgress(rom("Probe accuracy"), <u32>n);
@@ -121,25 +145,26 @@ function accuracy(samplesGiven: f32, malformed: bool, klipper: bool): void {
       endProgress();
       tools.reportFailure(0);
       if (!faultActive()) out.line(rom("Error:Repeatability test stopped"));
-      return;
+      return false;
     }
     tools.addSample(tools.measuredZ);
-    if (klipper) {
+    if (style == Style.Klipper) {
       xy(rom("probe at "), rom(","));
       out.text(rom(" is z="));
       out.fixed(tools.measuredZ, 6);
-    } else {
+      out.newline();
+    } else if (style == Style.Marlin) {
       out.int(i + 1);
       out.text(rom(" of "));
       out.int(n);
       out.text(rom(": z: "));
       out.fixed(tools.measuredZ, 3);
+      out.newline();
     }
-    out.newline();
   }
   endProgress();
   tools.computeStats();
-  if (!klipper) {
+  if (style == Style.Marlin) {
     out.line(rom("Finished!"));
     out.text(rom("Mean: "));
     out.fixed(tools.stat(tools.Stat.Mean), 6);
@@ -168,6 +193,7 @@ function accuracy(samplesGiven: f32, malformed: bool, klipper: bool): void {
   out.fixed(tools.stat(tools.Stat.Sigma), 6);
   out.newline();
   rangeVerdict(tools.stat(tools.Stat.Max) - tools.stat(tools.Stat.Min), rom("echo:Probe repeatability ok: range "), rom("echo:Warning: probe repeatability not sufficient for bed leveling: range "));
+  return true;
 }
 
 /** "... range 0.012 mm (at most 0.025 mm)" or the warning: Klipper's guide's 25 um limit. */
@@ -430,11 +456,13 @@ export function word(): WordResult {
   const isAccept = parser.wordIs(rom("ACCEPT")) || parser.wordIs(rom("NEXT"));
   const isAbort = parser.wordIs(rom("ABORT"));
   const isBias = parser.wordIs(rom("PROBE_BIAS_CHECK"));
-  if (!(isProbe || isAccuracy || isCalibrate || isTestz || isAccept || isAbort || isBias)) return WordResult.Unknown;
+  const isSoak = parser.wordIs(rom("PROBE_HEAT_SOAK"));
+  const isTemperature = parser.wordIs(rom("PROBE_TEMPERATURE_CHECK"));
+  if (!(isProbe || isAccuracy || isCalibrate || isTestz || isAccept || isAbort || isBias || isSoak || isTemperature)) return WordResult.Unknown;
   if (!parser.parseWordParams()) {
     out.text(rom("Error:Malformed parameter in \""));
     out.chars(parser.text, parser.textLength);
-    out.line(rom("\" (KEY=VALUE: X= Y= Z= SAMPLES= PAPER=); not executed"));
+    out.line(rom("\" (KEY=VALUE: X= Y= Z= SAMPLES= PAPER= BED=); not executed"));
     return WordResult.Done;
   }
   // ABORT only closes the session (and lifts the nozzle when no fault stops motion).
@@ -444,10 +472,157 @@ export function word(): WordResult {
   }
   if (faultActive()) return WordResult.Halted;
   if (isProbe) probeWord();
-  else if (isAccuracy) accuracy(parser.hasValue(Letter.S) ? parser.value(Letter.S) : <f32>SAMPLES_DEFAULT, parser.has(Letter.S) && !parser.hasValue(Letter.S), true);
+  else if (isAccuracy) accuracy(samplesParam(), parser.has(Letter.S) && !parser.hasValue(Letter.S), Style.Klipper);
+  else if (isSoak) heatSoakCommand();
+  else if (isTemperature) temperatureCheck();
   else if (isCalibrate) probeCalibrate();
   else if (isTestz) testz();
   else if (isBias) biasCheck();
   else accept();
   return WordResult.Done;
+}
+
+// ---- Heat soak and the temperature bias check ----
+
+function samplesParam(): f32 {
+  return parser.hasValue(Letter.S) ? parser.value(Letter.S) : <f32>SAMPLES_DEFAULT;
+}
+
+/**
+ * Probes the command's point every 10 s until the readings stop drifting (probeTools.ts). True
+ * when settled; false when a probe failed, M112 or M108 stopped it, or 15 minutes passed (said).
+ */
+function soak(): bool {
+  tools.beginSoak();
+  beginWait();
+  beginProgress(rom("Heat soak"), <u32>tools.SOAK_MAX_READINGS);
+  let next = millis();
+  for (let i = 0; i < tools.SOAK_MAX_READINGS; i++) {
+    while (<i32>(millis() - next) < 0 && !waitBroken() && !faultActive()) idle();
+    if (faultActive()) {
+      endProgress();
+      return false;
+    }
+    if (waitBroken()) {
+      endProgress();
+      out.line(rom("echo:Heat soak stopped (M108) before the readings settled"));
+      return false;
+    }
+    next += tools.SOAK_PERIOD_MS;
+    setProgress(rom("Probing"), <u32>(i + 1));
+    if (!tools.soakReading(pointX(), pointY())) {
+      endProgress();
+      tools.reportFailure(0);
+      return false;
+    }
+    out.text(rom("echo:Heat soak "));
+    out.uint(<u32>i * (tools.SOAK_PERIOD_MS / 1000));
+    out.text(rom(" s: z="));
+    out.fixed(tools.soakLastMm(), 3);
+    if (tools.soakReadings() >= tools.SOAK_WINDOW) {
+      out.text(rom(" drift "));
+      out.fixed(tools.soakRateUmMin(), 1);
+      out.text(rom(" um/min"));
+    }
+    out.newline();
+    if (tools.soakSettled()) {
+      endProgress();
+      out.text(rom("echo:Heat soak done after "));
+      out.uint(<u32>i * (tools.SOAK_PERIOD_MS / 1000));
+      out.text(rom(" s: drift "));
+      out.fixed(tools.soakRateUmMin(), 1);
+      out.text(rom(" um/min (at most 5); the reading moved "));
+      out.fixed(tools.soakLastMm() - tools.soakFirstMm(), 3);
+      out.line(rom(" mm while soaking"));
+      return true;
+    }
+  }
+  endProgress();
+  out.text(rom("echo:Warning: heat soak gave up after 15 minutes, still drifting "));
+  out.fixed(tools.soakRateUmMin(), 1);
+  out.line(rom(" um/min"));
+  return false;
+}
+
+function heatSoakCommand(): void {
+  if (!readPoint()) return;
+  soak();
+}
+
+/** Bytes of the workspace the temperature check keeps between its phases: cold mean, range, bed C. */
+const COLD = tools.SOAK_END;
+/** The bed counts as cold this far under the check's target, C. */
+const COLD_MARGIN_C: f32 = 10;
+/** Heated: within 1 C of the target (the bed's PID holds +-1 C, temperature/heaters.ts). */
+const HEATED_WITHIN_C: f32 = 1;
+/** The bed heats from cold to 100 C in about 4 minutes on an MK2 (MK42, 12 V 150 W); 15 minutes
+ * means it is not heating (Marlin's thermal protection would have stopped it already). */
+const BED_HEAT_MAX_MS: u32 = 900000;
+
+/**
+ * PROBE_TEMPERATURE_CHECK BED=<C> [SAMPLES=] [X= Y=]: Klipper's temperature bias check in one
+ * command: probe accuracy with the bed cold, heat the bed, heat soak, probe accuracy hot, and
+ * the drift between the two means. The bed stays at the target afterwards.
+ */
+function temperatureCheck(): void {
+  const bedC = parser.value(Letter.B);
+  if (!parser.hasValue(Letter.B) || !(bedC > 0 && bedC <= heaters.maxTarget(Heater.Bed))) {
+    out.text(rom("Error:PROBE_TEMPERATURE_CHECK needs BED=<C>, the bed's printing temperature (1 to "));
+    out.fixed(heaters.maxTarget(Heater.Bed), 0);
+    out.line(rom(" C); nothing probed"));
+    return;
+  }
+  const n = sampleCount(samplesParam(), parser.has(Letter.S) && !parser.hasValue(Letter.S), Style.Summary);
+  if (n < 0 || !readPoint()) return;
+  const coldC = heaters.temperatureOf(Heater.Bed);
+  if (coldC > bedC - COLD_MARGIN_C) {
+    out.text(rom("Error:The bed is at "));
+    out.fixed(coldC, 1);
+    out.line(rom(" C: let it cool at least 10 C under BED= to measure it cold first; nothing probed"));
+    return;
+  }
+  out.line(rom("echo:Temperature bias check: probe accuracy with the bed cold"));
+  if (!accuracyRun(n, Style.Summary)) return;
+  store<f32>(COLD, tools.stat(tools.Stat.Mean));
+  store<f32>(COLD + 4, tools.stat(tools.Stat.Max) - tools.stat(tools.Stat.Min));
+  store<f32>(COLD + 8, coldC);
+  out.text(rom("echo:Heating the bed to "));
+  out.fixed(bedC, 0);
+  out.line(rom(" C"));
+  heaters.setTarget(Heater.Bed, bedC);
+  beginWait();
+  const start = millis();
+  while (heaters.temperatureOf(Heater.Bed) < bedC - HEATED_WITHIN_C) {
+    idle();
+    if (faultActive()) return;
+    if (waitBroken()) {
+      out.line(rom("echo:Temperature bias check stopped (M108) while heating; the bed keeps its target"));
+      return;
+    }
+    if (millis() - start > BED_HEAT_MAX_MS) {
+      out.line(rom("Error:The bed did not reach its target in 15 minutes; temperature bias check stopped"));
+      return;
+    }
+  }
+  if (!soak() && (faultActive() || waitBroken() || tools.failure != tools.ProbeFailure.None)) return;
+  out.line(rom("echo:Probe accuracy with the bed hot"));
+  if (!accuracyRun(n, Style.Summary)) return;
+  const drift = tools.stat(tools.Stat.Mean) - load<f32>(COLD);
+  out.text(rom("echo:Temperature bias: the probe reads the bed "));
+  out.fixed(Mathf.abs(drift), 3);
+  out.text(drift >= 0 ? rom(" mm higher with the bed at ") : rom(" mm lower with the bed at "));
+  out.fixed(heaters.temperatureOf(Heater.Bed), 0);
+  out.text(rom(" C than at "));
+  out.fixed(load<f32>(COLD + 8), 0);
+  out.text(rom(" C (range cold "));
+  out.fixed(load<f32>(COLD + 4), 3);
+  out.text(rom(", hot "));
+  out.fixed(tools.stat(tools.Stat.Max) - tools.stat(tools.Stat.Min), 3);
+  out.line(rom(" mm)"));
+  if (Mathf.abs(drift) <= tools.RANGE_LIMIT_MM) {
+    out.line(rom("echo:Temperature bias within 0.025 mm"));
+  } else {
+    out.line(rom("echo:Warning: the probe's reading moves with temperature: level and print at one temperature, after a heat soak (Klipper's guide)"));
+  }
+  out.line(rom("echo:The bed keeps its target (M140 S0 turns it off)"));
 }

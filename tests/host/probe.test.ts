@@ -105,7 +105,7 @@ test("bad probe commands are refused with a reason and nothing moves", async () 
     ["M48 P3", /^Error:M48 P must be a whole number from 4 to 50; nothing probed$/m],
     ["M48 P51", /^Error:M48 P must be a whole number from 4 to 50/m],
     ["M48 P4.5", /^Error:M48 P must be a whole number/m],
-    ["PROBE_ACCURACY SAMPLES=2", /^Error:PROBE_ACCURACY SAMPLES must be a whole number from 4 to 50/m],
+    ["PROBE_ACCURACY SAMPLES=2", /^Error:SAMPLES must be a whole number from 4 to 50; nothing probed$/m],
     ["PROBE_ACCURACY SPEED=5", /^Error:Malformed parameter in "PROBE_ACCURACY SPEED=5"/m],
     ["G30 X300 Y105", /^Error:The probe cannot reach that point/m],
     ["G30 X", /^Error:X and Y need a number/m],
@@ -235,4 +235,55 @@ test("ABORT ends the location bias check without a report", async () => {
   const o = p.command("ABORT");
   assert.match(o, /^echo:Location bias check aborted; nothing changed$/m);
   assert.match(p.command("ACCEPT"), /^Error:ACCEPT needs an open Z offset calibration/m);
+});
+
+test("heat soak over a hot bed probes until the readings stop drifting, and stops where they have settled", async () => {
+  // A cold sensor over a bed at 92 C: it warms towards 50 C with a 60 s lag and reaches less far.
+  const p = await homed({ bed: { temperatureC: 92 }, temperatures: { bed: 92 }, probe: { temperatureC: 22, noiseMm: 0.005 } });
+  p.command("M140 S92");
+  const o = p.command(`PROBE_HEAT_SOAK X=${CENTRE.x} Y=${CENTRE.y}`, 2_000_000);
+  const readings = [...o.matchAll(/^echo:Heat soak (\d+) s: z=(\S+)(?: drift (\S+) um\/min)?$/gm)];
+  assert.ok(readings.length >= 12, o);
+  const done = /^echo:Heat soak done after (\d+) s: drift (\S+) um\/min \(at most 5\); the reading moved (\S+) mm while soaking$/m.exec(o);
+  assert.ok(done, o);
+  assert.ok(Math.abs(Number(done[2])) <= 5);
+  assert.ok(Number(done[3]) < -0.05, "the sensor's warming was seen");
+  // Settled: the readings after it agree with the last one.
+  const last = Number(readings[readings.length - 1][2]);
+  const after = Number(/^Mean: (\S+)/m.exec(p.command(`M48 P10 X${CENTRE.x} Y${CENTRE.y}`))![1]);
+  assert.ok(Math.abs(after - last) <= 0.01, `after ${after}, last soak reading ${last}`);
+  const t = readTruth(p.model);
+  assert.ok(t.probe.temperatureC > 48, `sensor at ${t.probe.temperatureC} C`);
+  assert.equal(t.contacts, 0);
+});
+
+test("the temperature bias check measures accuracy cold and hot and reports the drift the model's sensor has", async () => {
+  const p = await homed({ probe: { noiseMm: 0.005 } });
+  // The model's heater and its bed plate are apart (the plate's temperature, which the sensor and
+  // the thermal warp follow, is a scenario value), and the host runner runs a command to its end
+  // in one go: the plate is put at 92 C as the command starts. The sensor warms only from then
+  // (60 s lag), so the cold probes (a few seconds) see it within 3 C of the room's: at most 10 um.
+  p.takeOutput();
+  p.model.setBedTemperatureC(92);
+  const o = p.command(`PROBE_TEMPERATURE_CHECK BED=92 SAMPLES=5 X=${CENTRE.x} Y=${CENTRE.y}`, 2_000_000);
+  assert.match(o, /^echo:Temperature bias check: probe accuracy with the bed cold$/m);
+  assert.equal([...o.matchAll(/^probe accuracy results: /gm)].length, 2);
+  assert.match(o, /^echo:Heat soak done after \d+ s/m);
+  const m = /^echo:Temperature bias: the probe reads the bed (\S+) mm (higher|lower) with the bed at 9\d C than at 2\d C \(range cold \S+, hot \S+ mm\)$/m.exec(o);
+  assert.ok(m, o);
+  const drift = (m[2] === "higher" ? 1 : -1) * Number(m[1]);
+  const t = readTruth(p.model);
+  // The sensor reaches driftMm less far hot: the probe switches that much lower.
+  assert.ok(Math.abs(drift + t.probe.driftMm) <= 0.015, `reported ${drift}, the model's ${t.probe.driftMm}`);
+  assert.ok(t.probe.driftMm > 0.1);
+  assert.match(o, /^echo:Warning: the probe's reading moves with temperature/m);
+  assert.equal(t.contacts, 0);
+});
+
+test("the temperature bias check refuses a missing or too high bed temperature and a bed already warm", async () => {
+  const p = await homed();
+  assert.match(p.command("PROBE_TEMPERATURE_CHECK"), /^Error:PROBE_TEMPERATURE_CHECK needs BED=<C>/m);
+  assert.match(p.command("PROBE_TEMPERATURE_CHECK BED=500"), /^Error:PROBE_TEMPERATURE_CHECK needs BED=<C>/m);
+  assert.match(p.command("PROBE_TEMPERATURE_CHECK BED=25"), /^Error:The bed is at 2\d\.\d C: let it cool at least 10 C under BED=/m);
+  assert.match(p.command("M105"), /B:2\d\.\d+ \/0/);
 });
