@@ -329,7 +329,10 @@ export function startSession(bedX: f32, bedY: f32, paperMm: f32): StartResult {
 
 /**
  * Where a bisection step from `z` goes: +1/-1 halfway to the nearest height tested above/below
- * (Klipper's + and -), +2/-2 halfway to the farthest (++ and --), at most BISECT_MAX_MM.
+ * (Klipper's + and -), +2/-2 halfway to the farthest (++ and --), at most BISECT_MAX_MM. Down
+ * with nothing tested below, the bed may be anywhere under the nozzle: the step is half the one
+ * that brought the nozzle here (half the distance to the nearest height tested above), and never
+ * more than half the paper, so the nozzle meets the paper before the bed.
  */
 export function bisectTarget(z: f32, step: i32): f32 {
   let bound: f32 = step > 0 ? <f32>1e9 : <f32>-1e9;
@@ -344,7 +347,14 @@ export function bisectTarget(z: f32, step: i32): f32 {
       found = true;
     }
   }
-  let delta = found ? Mathf.abs(bound - z) * <f32>0.5 : BISECT_MAX_MM;
+  let delta: f32 = BISECT_MAX_MM;
+  if (found) {
+    delta = Mathf.abs(bound - z) * <f32>0.5;
+  } else if (step < 0) {
+    const above = nearestTested(z, true);
+    if (above < <f32>1e8) delta = (above - z) * <f32>0.5;
+    delta = Mathf.min(delta, sessionPaperMm() * <f32>0.5);
+  }
   if (delta > BISECT_MAX_MM) delta = BISECT_MAX_MM;
   return step > 0 ? z + delta : z - delta;
 }

@@ -273,7 +273,7 @@ function openSession(paper: f32, title: RomText): void {
   xy(rom("echo:Probe switched over X"), rom(" Y"));
   out.text(rom(": the nozzle is now over that spot. Slide a sheet of paper ("));
   out.fixed(paper, 2);
-  out.line(rom(" mm) under it and lower with TESTZ Z=-0.1 (then Z=+ / Z=- to bisect) until the paper just drags, then ACCEPT (or ABORT)"));
+  out.line(rom(" mm) under it and lower with TESTZ Z=-0.05 (steps thinner than the paper, so the nozzle meets the paper before the bed; then Z=+ / Z=- to bisect) until the paper just drags, then ACCEPT (or ABORT)"));
   zPositionLine();
 }
 

@@ -24,12 +24,13 @@ async function homed(s: Scenario = {}): Promise<HostPrinter> {
 }
 
 /**
- * The owner's paper test: lower 0.1 mm at a time until the paper drags (the true gap is under the
+ * The owner's paper test: lower 0.05 mm at a time (less than the sheet, so the nozzle meets the
+ * paper before the bed) until the paper drags (the true gap is under the
  * sheet), then bisect with Z=+ / Z=- eight times, and end on a height where it drags.
  */
 function paperTest(p: HostPrinter, paperMm: number): void {
   const drags = () => p.model.clearance() < paperMm;
-  for (let i = 0; i < 40 && !drags(); i++) assert.doesNotMatch(p.command("TESTZ Z=-0.1"), /Error/);
+  for (let i = 0; i < 80 && !drags(); i++) assert.doesNotMatch(p.command("TESTZ Z=-0.05"), /Error/);
   assert.ok(drags(), "the paper drags before TESTZ reaches its floor");
   for (let i = 0; i < 8; i++) p.command(drags() ? "TESTZ Z=+" : "TESTZ Z=-");
   for (let i = 0; i < 4 && !drags(); i++) p.command("TESTZ Z=-");
@@ -165,11 +166,13 @@ test("TESTZ bisects between the heights tried, as Klipper's Z=+ and Z=- do", asy
   // Halfway up to the nearest height tried above, then halfway down to the nearest below.
   assert.match(p.command("TESTZ Z=+"), /^Z position: 0\.400 --> 0\.500 <-- 0\.600$/m);
   assert.match(p.command("TESTZ Z=-"), /^Z position: 0\.400 --> 0\.450 <-- 0\.500$/m);
-  // Nothing tried below 0.4: a step of Klipper's 0.2 mm at most.
+  // Nothing tried below 0.4: down by half the last step (0.45 to 0.4), never more than half the paper.
   p.command("TESTZ Z=-0.05");
-  assert.match(p.command("TESTZ Z=-"), /^Z position: \? --> 0\.200 <-- 0\.400$/m);
-  // ++: halfway to the highest height tried (1.0), at most 0.2 mm.
-  assert.match(p.command("TESTZ Z=++"), /^Z position: 0\.200 --> 0\.400 <-- 0\.450$/m);
+  assert.match(p.command("TESTZ Z=-"), /^Z position: \? --> 0\.375 <-- 0\.400$/m);
+  p.command("TESTZ Z=-0.275");
+  assert.match(p.command("TESTZ Z=-"), /^Z position: \? --> 0\.050 <-- 0\.100$/m);
+  // ++: halfway to the highest height tried (1.0), at most Klipper's 0.2 mm.
+  assert.match(p.command("TESTZ Z=++"), /^Z position: 0\.100 --> 0\.250 <-- 0\.375$/m);
 });
 
 test("TESTZ refuses to go more than 0.5 mm under where the probe says the bed is; ABORT changes nothing", async () => {

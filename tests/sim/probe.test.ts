@@ -76,7 +76,7 @@ test("the guided Z offset with the owner's 0.09 mm paper makes a 0.2 mm first la
     z = zOf(r);
     minGap = Math.min(minGap, gapAt(z, nozzle.x, nozzle.y));
   };
-  for (let i = 0; i < 40 && !drags(); i++) await testz("-0.1");
+  for (let i = 0; i < 80 && !drags(); i++) await testz("-0.05");
   assert.ok(drags(), "the paper drags before TESTZ reaches its floor");
   for (let i = 0; i < 8; i++) await testz(drags() ? "+" : "-");
   for (let i = 0; i < 4 && !drags(); i++) await testz("-");
