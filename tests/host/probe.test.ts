@@ -290,3 +290,39 @@ test("the temperature bias check refuses a missing or too high bed temperature a
   assert.match(p.command("PROBE_TEMPERATURE_CHECK BED=25"), /^Error:The bed is at 2\d\.\d C: let it cool at least 10 C under BED=/m);
   assert.match(p.command("M105"), /B:2\d\.\d+ \/0/);
 });
+
+test("heat soak on the library's hot-bed and drifting-sensor scenarios: it waits while the sensor warms, and not when it has settled", async () => {
+  // hot-bed: a 60 C bed under a sensor at room temperature (it warms towards 37 C: 60 um less reach).
+  const hot = await homed(scenario("hot-bed"));
+  const a = hot.command(`PROBE_HEAT_SOAK X=${CENTRE.x} Y=${CENTRE.y}`, 2_000_000);
+  const doneHot = /^echo:Heat soak done after (\d+) s: drift (\S+) um\/min \(at most 5\); the reading moved (\S+) mm/m.exec(a);
+  assert.ok(doneHot, a);
+  assert.ok(Number(doneHot[3]) < -0.02, `moved ${doneHot[3]}`);
+  assert.ok(Number(doneHot[1]) > 110, "waited past the first window");
+  // drifting-sensor: the sensor already sits at its temperature over the 92 C bed: done at the
+  // first full window (12 readings, 110 s).
+  const settled = await homed(scenario("drifting-sensor"));
+  const b = settled.command(`PROBE_HEAT_SOAK X=${CENTRE.x} Y=${CENTRE.y}`, 2_000_000);
+  const doneSettled = /^echo:Heat soak done after (\d+) s/m.exec(b);
+  assert.ok(doneSettled, b);
+  assert.equal(Number(doneSettled[1]), 110);
+  assert.equal(readTruth(hot.model).contacts + readTruth(settled.model).contacts, 0);
+});
+
+test("a probe that does not switch above the floor latches the fault, with the nozzle clear of the bed", async () => {
+  // The offset says the probe switches 0.2 mm over the bed where it switches at 0.4 (over a copper
+  // target; 0.12 over the heating meander): homed with it, the firmware's Z counts 0.2 mm under
+  // the truth, and over the meander the probe would switch at Z -0.08, under its floor of 0.08.
+  const p = await HostPrinter.boot();
+  p.command("M851 Z-0.2");
+  assert.doesNotMatch(p.command("G28"), /Error/);
+  const o = p.command("G30 X100 Y100");
+  assert.match(o, /^echo:Probe at X100\.00 Y100\.00: no switch above the floor$/m);
+  assert.match(o, /^Error:Probe did not switch above the bed \(is it connected\? set at the right height\?\); stopped above the bed$/m);
+  assert.match(o, /^Error:Printer stopped due to errors\. Fix the error and use M999 to restart\.$/m);
+  assert.doesNotMatch(o, /^Bed X:/m);
+  assert.match(p.command("M48"), /^Error:Printer halted by a fault \(Probe did not switch/m);
+  const t = readTruth(p.model);
+  assert.equal(t.contacts, 0);
+  assert.ok(t.minClearanceMm > 0.2, `closest ${t.minClearanceMm} mm`);
+});
