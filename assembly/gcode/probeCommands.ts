@@ -277,17 +277,24 @@ function openSession(paper: f32, title: RomText): void {
   zPositionLine();
 }
 
+/**
+ * A fault, M18/M84 or a lost position since the session opened (no axis stays homed after a
+ * fault) makes its heights meaningless: the session closes, and nothing is set from it.
+ */
+function sessionLost(): bool {
+  if (tools.allHomed()) return false;
+  tools.dropSession();
+  endProgress();
+  out.line(rom("Error:The axes are no longer homed: the Z offset calibration is closed; nothing changed"));
+  return true;
+}
+
 function testz(): void {
   if (!tools.sessionOpen()) {
     out.line(rom("Error:TESTZ needs an open Z offset calibration (PROBE_CALIBRATE first)"));
     return;
   }
-  if (!motion.isHomed(Z)) {
-    tools.dropSession();
-    endProgress();
-    out.line(rom("Error:Z is no longer homed: the Z offset calibration is closed; nothing moved"));
-    return;
-  }
+  if (sessionLost()) return;
   if (!parser.has(Letter.Z)) {
     out.line(rom("Error:TESTZ needs Z=<mm> (relative) or Z=+ / ++ / - / --; nothing moved"));
     return;
@@ -316,6 +323,7 @@ function accept(): void {
     out.line(rom("Error:ACCEPT needs an open Z offset calibration (PROBE_CALIBRATE first)"));
     return;
   }
+  if (sessionLost()) return;
   if (tools.biasCorner() > 0) {
     acceptBiasCorner();
     return;

@@ -326,3 +326,17 @@ test("a probe that does not switch above the floor latches the fault, with the n
   assert.equal(t.contacts, 0);
   assert.ok(t.minClearanceMm > 0.2, `closest ${t.minClearanceMm} mm`);
 });
+
+test("after a fault and M999 the open Z offset calibration is closed: ACCEPT sets nothing", async () => {
+  const p = await HostPrinter.boot();
+  p.command("M851 Z-0.2");
+  assert.doesNotMatch(p.command("G28"), /Error/);
+  assert.match(p.command(`PROBE_CALIBRATE X=${CENTRE.x} Y=${CENTRE.y}`), /^Z position: /m);
+  p.command("TESTZ Z=-0.5");
+  // A probe failure latches the fault (see above); M999 clears it, and no axis is homed after it.
+  assert.match(p.command("G30 X100 Y100"), /^Error:Probe did not switch/m);
+  assert.match(p.command("M999"), /^echo:Fault cleared/m);
+  assert.match(p.command("ACCEPT"), /^Error:The axes are no longer homed: the Z offset calibration is closed; nothing changed$/m);
+  assert.match(p.command("M503"), /M851 X23(\.0*)? Y9(\.0*)? Z-0\.2(0*)?\b/);
+  assert.match(p.command("TESTZ Z=-0.1"), /^Error:TESTZ needs an open Z offset calibration/m);
+});
