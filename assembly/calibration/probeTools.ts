@@ -112,7 +112,7 @@ export function probeBedAt(bedX: f32, bedY: f32): bool {
 }
 
 /** The failures that are not faults, in words (a fault has said its own). */
-export function reportFailure(command: u32): void {
+export function reportFailure(): void {
   if (failure == ProbeFailure.NotHomed) {
     out.line(rom("Error:Probing needs X, Y and Z homed (G28 first); nothing probed"));
   } else if (failure == ProbeFailure.Unreachable) {

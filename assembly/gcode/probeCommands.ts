@@ -56,7 +56,7 @@ function readPoint(): bool {
   }
   if (!tools.sensorReaches(pointX(), pointY())) {
     tools.failure = tools.ProbeFailure.Unreachable;
-    tools.reportFailure(0);
+    tools.reportFailure();
     return false;
   }
   return true;
@@ -73,7 +73,7 @@ function xy(prefixX: RomText, prefixY: RomText): void {
 export function g30(): void {
   if (!readPoint()) return;
   if (!tools.probeBedAt(pointX(), pointY())) {
-    tools.reportFailure(0);
+    tools.reportFailure();
     return;
   }
   xy(rom("Bed X: "), rom(" Y: "));
@@ -86,7 +86,7 @@ export function g30(): void {
 function probeWord(): void {
   if (!readPoint()) return;
   if (!tools.probeBedAt(pointX(), pointY())) {
-    tools.reportFailure(0);
+    tools.reportFailure();
     return;
   }
   xy(rom("probe at "), rom(","));
@@ -143,7 +143,7 @@ function accuracyRun(n: i32, style: Style): bool {
     setProgress(rom("Probing"), <u32>(i + 1));
     if (!tools.probeBedAt(pointX(), pointY())) {
       endProgress();
-      tools.reportFailure(0);
+      tools.reportFailure();
       if (!faultActive()) out.line(rom("Error:Repeatability test stopped"));
       return false;
     }
@@ -265,7 +265,7 @@ function openSession(paper: f32, title: RomText): void {
   const r = tools.startSession(pointX(), pointY(), paper);
   if (r != tools.StartResult.Started) {
     endProgress();
-    tools.reportFailure(0);
+    tools.reportFailure();
     tools.dropSession();
     return;
   }
@@ -520,7 +520,7 @@ function soak(): bool {
     setProgress(rom("Probing"), <u32>(i + 1));
     if (!tools.soakReading(pointX(), pointY())) {
       endProgress();
-      tools.reportFailure(0);
+      tools.reportFailure();
       return false;
     }
     out.text(rom("echo:Heat soak "));
