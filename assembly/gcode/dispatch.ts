@@ -14,6 +14,7 @@ import * as settingsCommands from "./settingsCommands";
 import * as temperatureCommands from "./temperatureCommands";
 import * as printJobCommands from "./printJobCommands";
 import * as calibrationCommands from "./calibrationCommands";
+import * as probeCommands from "./probeCommands";
 import { Letter } from "./letters";
 import { faultActive, faultNeedsReset, faultReason, clearFault } from "../system/fault";
 import { emergencyStop } from "../system/emergency";
@@ -41,7 +42,10 @@ export function dispatch(text: usize, length: u32): Reply {
 function run(text: usize, length: u32): void {
   if (length == 0) return; // a numbered line with no command: just "ok"
   if (!parser.parseCommand(text, length)) {
-    unknown(text, length);
+    // Klipper's command names for the probe tools (PROBE_ACCURACY SAMPLES=20 ...).
+    const w = parser.parseWord(text, length) ? probeCommands.word() : probeCommands.WordResult.Unknown;
+    if (w == probeCommands.WordResult.Halted) refuseWhileHalted(text, length);
+    else if (w == probeCommands.WordResult.Unknown) unknown(text, length);
     return;
   }
   const letter = parser.letter;
@@ -89,6 +93,8 @@ function run(text: usize, length: u32): void {
         return printJobCommands.g21();
       case 28:
         return motionCommands.g28();
+      case 30:
+        return probeCommands.g30();
       case 90:
         return motionCommands.g90();
       case 91:
@@ -107,6 +113,8 @@ function run(text: usize, length: u32): void {
         return calibrationCommands.m44();
       case 45:
         return calibrationCommands.m45();
+      case 48:
+        return probeCommands.m48();
       case 82:
         return motionCommands.m82();
       case 83:

@@ -3,6 +3,8 @@
 // parse is an error: the command is refused rather than run with a guess.
 
 import { powerOfTen } from "../format";
+import { romByte } from "../hal";
+import { rom, RomText, romLength, romOffset } from "../rom";
 
 const values = memory.data(26 * 4); // f32 per letter A..Z
 
@@ -188,4 +190,106 @@ export function anyOf(mask: u32): bool {
 
 export function letterBit(l: u32): u32 {
   return 1 << (l - 65);
+}
+
+// Word commands: Klipper's command names, accepted beside the G-codes they stand for
+// (`PROBE_ACCURACY SAMPLES=20`, `TESTZ Z=-0.1`, `TESTZ Z=+`). The word is letters, digits and
+// '_' (it starts with a letter and has at least two characters, so "G1" stays a G-code); its
+// parameters are KEY=VALUE pairs. A key is one letter (X=, Y=, Z=), SAMPLES (stored as S),
+// PAPER (P) or BED (B);
+// any other key is refused, as is a value that is not a number or one of Klipper's bisection
+// steps + ++ - -- (bisectStep()).
+
+function isWordChar(c: u32): bool {
+  return isLetter(c) || isDigit(c) || c == 95;
+}
+
+/** Reads a word command. False when the line does not start with a word of two or more characters. */
+export function parseWord(line: usize, length: u32): bool {
+  text = line;
+  textLength = length;
+  seenMask = 0;
+  valueMask = 0;
+  badAt = -1;
+  letter = 0;
+  code = -1;
+  subcode = -1;
+  const start = skipBlanksAndComments(0);
+  if (start >= textLength || !isLetter(at(start))) return false;
+  let i = start;
+  while (i < textLength && isWordChar(at(i))) i++;
+  if (i - start < 2) return false;
+  if (i < textLength && at(i) != 32 && at(i) != 9 && at(i) != 40) return false;
+  argsStart = i; // right after the word: the word is the text before it (wordIs)
+  return true;
+}
+
+/** Is the word command `name` (upper-case in flash)? Case-insensitive, as Klipper is. */
+export function wordIs(name: RomText): bool {
+  return textIs(skipBlanksAndComments(0), argsStart, name);
+}
+
+function textIs(start: u32, end: u32, name: RomText): bool {
+  if (end - start != romLength(name)) return false;
+  for (let k: u32 = 0; k < end - start; k++) {
+    if (upper(at(start + k)) != romByte(romOffset(name) + k)) return false;
+  }
+  return true;
+}
+
+/** The letter a word parameter's key stands for, or 0 for a key this firmware does not know. */
+function keyLetter(start: u32, end: u32): u32 {
+  if (end - start == 1) return isLetter(at(start)) ? upper(at(start)) : 0;
+  if (textIs(start, end, rom("SAMPLES"))) return 83; // 'S'
+  if (textIs(start, end, rom("PAPER"))) return 80; // 'P'
+  if (textIs(start, end, rom("BED"))) return 66; // 'B'
+  return 0;
+}
+
+/** Reads KEY=VALUE parameters after a word command. False (badAt set) if one does not parse. */
+export function parseWordParams(): bool {
+  let i = skipBlanksAndComments(argsStart);
+  while (i < textLength) {
+    const keyStart = i;
+    while (i < textLength && isWordChar(at(i))) i++;
+    const l = i > keyStart && i < textLength && at(i) == 61 ? keyLetter(keyStart, i) : 0;
+    if (l == 0) {
+      badAt = <i32>keyStart;
+      return false;
+    }
+    i++; // '='
+    const bit: u32 = 1 << (l - 65);
+    const slot = values + ((l - 65) << 2);
+    // Klipper's bisection steps: + ++ - -- (TESTZ Z=+).
+    let signs: i32 = 0;
+    let j = i;
+    while (j < textLength && (at(j) == 43 || at(j) == 45) && signs > -3 && signs < 3) {
+      signs += at(j) == 43 ? 1 : -1;
+      j++;
+    }
+    const endsThere = j >= textLength || at(j) == 32 || at(j) == 9 || at(j) == 40;
+    if (signs != 0 && abs(signs) <= 2 && endsThere && j - i == <u32>abs(signs)) {
+      store<f32>(slot, <f32>signs);
+      seenMask |= bit;
+      i = j;
+    } else {
+      const v = parseNumber(i);
+      if (!numberOk || (numberEnd < textLength && at(numberEnd) != 32 && at(numberEnd) != 9 && at(numberEnd) != 40)) {
+        badAt = <i32>keyStart;
+        return false;
+      }
+      store<f32>(slot, v);
+      seenMask |= bit;
+      valueMask |= bit;
+      i = numberEnd;
+    }
+    i = skipBlanksAndComments(i);
+  }
+  return true;
+}
+
+/** A word parameter given as a bisection step: +1 (+), +2 (++), -1 (-), -2 (--); 0 when it was not. */
+export function bisectStep(l: u32): i32 {
+  if (!has(l) || hasValue(l)) return 0;
+  return <i32>load<f32>(values + ((l - 65) << 2));
 }
