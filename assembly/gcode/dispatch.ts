@@ -14,6 +14,7 @@ import * as settingsCommands from "./settingsCommands";
 import * as temperatureCommands from "./temperatureCommands";
 import * as printJobCommands from "./printJobCommands";
 import * as calibrationCommands from "./calibrationCommands";
+import * as levelingCommands from "./levelingCommands";
 import { Letter } from "./letters";
 import { faultActive, faultNeedsReset, faultReason, clearFault } from "../system/fault";
 import { emergencyStop } from "../system/emergency";
@@ -89,6 +90,10 @@ function run(text: usize, length: u32): void {
         return printJobCommands.g21();
       case 28:
         return motionCommands.g28();
+      case 80:
+        return levelingCommands.g80();
+      case 81:
+        return levelingCommands.g81();
       case 90:
         return motionCommands.g90();
       case 91:
@@ -126,6 +131,10 @@ function run(text: usize, length: u32): void {
         return emergencyStop();
       case 410:
         return abortMotion();
+      case 420:
+        return levelingCommands.m420();
+      case 421:
+        return levelingCommands.m421();
       case 999:
         return m999();
       case 106:
