@@ -156,9 +156,9 @@ export function g80(): void {
       mesh.setNodeMm(c, r, z);
     }
   }
+  if (verbose || passes > 1) statistics(n, passes);
   // The workspace now holds nothing G80 still needs: the overlay's record goes there.
   if (records.readImage(records.OVERLAY_RECORD_ADDRESS, records.OVERLAY_MAGIC)) addOverlay();
-  if (verbose || passes > 1) statistics(n, passes);
   mesh.setActive(true);
   motion.moveAxisBy(Z, END_Z_MM - motion.native(Z), 10, 0);
   motion.synchronize();
@@ -231,7 +231,7 @@ function statistics(n: i32, passes: i32): void {
       out.text(rom(" Y"));
       out.fixed(mesh.gridPosition(mesh.meshFirstY(), mesh.meshLastY(), n, r), 1);
       out.text(rom(": mean "));
-      out.fixed(probe.pointMean(i), 4);
+      out.fixed(probe.pointMean(i) - probe.nominalTrigger(), 4); // the bed over the homing point
       if (passes > 1) {
         const sd = Mathf.sqrt(Mathf.max(probe.pointM2(i), 0) / <f32>(passes - 1));
         out.text(rom(" sd "));
@@ -267,12 +267,12 @@ function failure(f: Failure, n: i32): void {
   out.fixed(f == Failure.Spread ? motion.native(Z) : probe.failedHeightMm, 3);
   out.newline();
   if (f == Failure.NoTrigger) {
-    raiseFault(rom("Mesh bed leveling failed. Sensor didn't trigger. Debris on nozzle? Waiting for reset."),
+    raiseFault(rom("Mesh bed leveling failed. Sensor didn't trigger. Debris on nozzle?"),
       rom("Bed leveling failed"), false);
   } else if (f == Failure.TooHigh) {
-    raiseFault(rom("Mesh bed leveling failed. Sensor triggered too high. Waiting for reset."), rom("Bed leveling failed"), false);
+    raiseFault(rom("Mesh bed leveling failed. Sensor triggered too high."), rom("Bed leveling failed"), false);
   } else if (f == Failure.Disconnected) {
-    raiseFault(rom("Mesh bed leveling failed. Sensor disconnected or cable broken. Waiting for reset."), rom("Bed leveling failed"), false);
+    raiseFault(rom("Mesh bed leveling failed. Sensor disconnected or cable broken."), rom("Bed leveling failed"), false);
   } else if (f == Failure.Spread) {
     out.text(rom("Error:G80: the samples of the point spread "));
     out.fixed(probe.failedHeightMm, 3);

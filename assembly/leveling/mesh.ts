@@ -8,7 +8,8 @@
 // G80: a height measured with the probe over point P applies with the nozzle over P.
 //
 // The surface: Catmull-Rom bicubic between the nodes (each cell's cubic uses the four nodes
-// around it along each axis; at the edges the edge node stands in for the missing one). It
+// around it along each axis; at the edges a node continuing the last two in a straight line
+// stands in for the missing one). It
 // passes through every measured point, its slope is continuous across cells, and it never
 // swings further than the neighbouring points allow. Prusa's MK2 instead fits one quadratic
 // (Lagrange) through each row of three points and samples it onto 7 x 7 (mesh_bed_leveling.cpp
@@ -104,13 +105,22 @@ export function catmullRom(p0: f32, p1: f32, p2: f32, p3: f32, t: f32): f32 {
   return p1 + <f32>0.5 * t * (p2 - p0 + t * (<f32>2 * p0 - <f32>5 * p1 + <f32>4 * p2 - p3 + t * (<f32>3 * (p1 - p2) + p3 - p0)));
 }
 
-/** Node (c, r) of a grid of i16 um with rows MESH_MAX apart at `base`, clamped to its n x m nodes, mm. */
-function nodeClamped(base: usize, n: i32, m: i32, c: i32, r: i32): f32 {
-  if (c < 0) c = 0;
-  if (c >= n) c = n - 1;
-  if (r < 0) r = 0;
-  if (r >= m) r = m - 1;
+function nodeAt(base: usize, c: i32, r: i32): f32 {
   return <f32>load<i16>(base + (<usize>(r * MESH_MAX + c) << 1)) / <f32>1000;
+}
+
+/**
+ * Node (c, r) of a grid of i16 um with rows MESH_MAX apart at `base`, n x m nodes, mm. One node
+ * beyond an edge (the neighbour the edge cell's cubic needs) continues the last two in a straight
+ * line, so a tilted plane comes out exactly a plane (repeating the edge node instead would bend
+ * it by up to 12 um over a 100 mm cell).
+ */
+function nodeClamped(base: usize, n: i32, m: i32, c: i32, r: i32): f32 {
+  if (c < 0) return n > 1 ? <f32>2 * nodeClamped(base, n, m, 0, r) - nodeClamped(base, n, m, 1, r) : nodeClamped(base, n, m, 0, r);
+  if (c >= n) return n > 1 ? <f32>2 * nodeClamped(base, n, m, n - 1, r) - nodeClamped(base, n, m, n - 2, r) : nodeClamped(base, n, m, n - 1, r);
+  if (r < 0) return m > 1 ? <f32>2 * nodeAt(base, c, 0) - nodeAt(base, c, 1) : nodeAt(base, c, 0);
+  if (r >= m) return m > 1 ? <f32>2 * nodeAt(base, c, m - 1) - nodeAt(base, c, m - 2) : nodeAt(base, c, m - 1);
+  return nodeAt(base, c, r);
 }
 
 /** Grid coordinate of `v` along an axis of n nodes from first to last, clamped to the grid. */
