@@ -220,3 +220,31 @@ test("G80 P3 C2 probes the grid three times and reports each point's mean, stand
   }
   assert.match(out, /Mesh bed leveling on: 3 x 3/);
 });
+
+test("after M45, G80 on the MK42 expects each target at its reference height: a bed raised 0.5 mm since stops it as \"triggered too high\", a sensor slipping in its mount as \"didn't trigger\", both above the bed", async () => {
+  const p = await HostPrinter.boot({ scenario: scenario("perfect") });
+  p.command("G28 W");
+  assert.match(p.command("M45", 1_500_000), /XYZ calibration ok/);
+  // Healthy: the nine targets where M45 found them.
+  assert.match(quiet(p.command("G80", 300_000)), /Mesh bed leveling on: 3 x 3/);
+  // The bed rises 0.5 mm (Param.PlaneZ0, tools/sim/model/params.ts) without a new homing.
+  p.model.setParam(31, 0.5);
+  const high = quiet(p.command("G80", 300_000));
+  assert.match(high, /G80 stopped at point \d \(column \d, row \d from the front\)/);
+  assert.match(high, /Error:Mesh bed leveling failed\. Sensor triggered too high\./);
+  assert.equal(readTruth(p.model).contacts, 0);
+
+  const q = await HostPrinter.boot({ scenario: scenario("perfect") });
+  q.command("G28 W");
+  q.command("M45", 1_500_000);
+  // The PINDA slides 0.5 mm up in its clamp after 3 more triggers (Param.SlipMm, SlipAfterProbes;
+  // setting a parameter restarts the model's trigger count).
+  q.model.setParam(63, 0.5);
+  q.model.setParam(64, 3);
+  const slip = quiet(q.command("G80", 300_000));
+  assert.match(slip, /G80 stopped at point \d/);
+  assert.match(slip, /Sensor didn't trigger\. Debris on nozzle\?/);
+  const t = readTruth(q.model);
+  assert.equal(t.probe.slipped, true);
+  assert.equal(t.contacts, 0, `closest ${t.minClearanceMm} mm`);
+});
