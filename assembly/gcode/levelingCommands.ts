@@ -35,8 +35,12 @@ const ALLOWED_DEFAULT_MM: f32 = 0.35;
 const TOLERANCE_DEFAULT_MM: f32 = 0.05;
 /** Prusa's G80 edge corrections: at most 0.1 mm (100 um) each way. */
 const EDGE_MAX_UM: f32 = 100;
-/** Height the nozzle ends at after G80, mm. */
-const END_Z_MM: f32 = 3;
+/**
+ * Acceleration of G80's travel between points, mm/s^2: most of a 3 x 3's time is nine 100 mm
+ * moves, which at M204 T's 1500 take 0.57 s each; the MK2's X and Y allow 9000 (M201, Prusa's
+ * MAX_ACCELERATION), and a probing pass carries no print that could be shaken loose.
+ */
+const PROBING_TRAVEL_ACCEL: f32 = 4000;
 /** Prusa's MK2 G81 header: MESH_HOME_Z_SEARCH, an integer in its source. */
 const G81_POINTS: i32 = 7;
 
@@ -137,7 +141,12 @@ export function g80(): void {
   mesh.setActive(false);
   setStatus(rom("Mesh bed leveling"));
   beginProgress(rom("Mesh bed leveling"), <u32>(n * n * passes));
+  // Travel between points accelerates at PROBING_TRAVEL_ACCEL at least (the planner keeps each
+  // axis within its M201 maximum): the settings value is lent and given back, whatever happens.
+  const travelAccel = settings.f32At(S.TravelAccel);
+  settings.setF32(S.TravelAccel, Mathf.max(travelAccel, PROBING_TRAVEL_ACCEL));
   const f = probe.probeGrid(n, n, x0, x1, y0, y1, passes, samples, tolerance, allowed, references);
+  settings.setF32(S.TravelAccel, travelAccel);
   endProgress();
   if (f != Failure.None) {
     mesh.clearMesh();
@@ -159,9 +168,10 @@ export function g80(): void {
   if (verbose || passes > 1) statistics(n, passes);
   // The workspace now holds nothing G80 still needs: the overlay's record goes there.
   if (records.readImage(records.OVERLAY_RECORD_ADDRESS, records.OVERLAY_MAGIC)) addOverlay();
+  // The nozzle stays where the last probe left it, about 0.9 mm over the bed (0.5 mm above the
+  // switching height): the next move, leveled now, follows the bed from there (PrusaSlicer's
+  // start G-code sends G1 Z0.2 next).
   mesh.setActive(true);
-  motion.moveAxisBy(Z, END_Z_MM - motion.native(Z), 10, 0);
-  motion.synchronize();
   out.text(rom("echo:Mesh bed leveling on: "));
   out.int(n);
   out.text(rom(" x "));

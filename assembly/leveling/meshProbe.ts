@@ -64,7 +64,7 @@ const SPREAD_RETRIES: i32 = 3;
 const PROBE_Z_SPEED: f32 = 4;
 const LIFT_Z_SPEED: f32 = 10;
 /** Travel between points, mm/s (the MK2's X/Y allow 500 mm/s; travel accelerates at M204 T). */
-const TRAVEL_XY_SPEED: f32 = 250;
+const TRAVEL_XY_SPEED: f32 = 300;
 
 // Per point, f32, index row * 7 + column, in the workspace: the running mean (NaN = not probed
 // yet in the first pass) and the sum of squared deviations.
