@@ -41,6 +41,8 @@ const EDGE_MAX_UM: f32 = 100;
  * MAX_ACCELERATION), and a probing pass carries no print that could be shaken loose.
  */
 const PROBING_TRAVEL_ACCEL: f32 = 4000;
+/** The most the probed points may span, mm (Prusa's G80: "Exreme span" [sic] over 3 mm). */
+const SPAN_MAX_MM: f32 = 3;
 /** Prusa's MK2 G81 header: MESH_HOME_Z_SEARCH, an integer in its source. */
 const G81_POINTS: i32 = 7;
 
@@ -153,6 +155,21 @@ export function g80(): void {
     failure(f, n);
     return;
   }
+  // A bed whose points span more than Prusa's 3 mm ("Extreme span") is not one to print on.
+  let lo: f32 = 1000, hi: f32 = -1000;
+  for (let r = 0; r < n; r++) {
+    for (let c = 0; c < n; c++) {
+      lo = Mathf.min(lo, probe.pointMean(r * MESH_MAX + c));
+      hi = Mathf.max(hi, probe.pointMean(r * MESH_MAX + c));
+    }
+  }
+  if (hi - lo > SPAN_MAX_MM || Mathf.abs(hi - nominal) > SPAN_MAX_MM || Mathf.abs(lo - nominal) > SPAN_MAX_MM) {
+    mesh.clearMesh();
+    out.text(rom("Error:G80: the bed's points span "));
+    out.fixed(hi - lo, 3);
+    out.line(rom(" mm, or lie more than 3 mm from where Z homed: level the bed with its screws first; leveling is off"));
+    return;
+  }
   // The mesh: each point's height over the bed Z homed on (switching height minus the nominal
   // one), the edge corrections (full on the edge row or column, fading linearly to nothing at
   // the opposite edge: Prusa's full/half/none on 3 x 3), the overlay.
@@ -192,7 +209,7 @@ function addOverlay(): void {
     for (let c = 0; c < n; c++) {
       const x = mesh.gridPosition(mesh.meshFirstX(), mesh.meshLastX(), n, c);
       const y = mesh.gridPosition(mesh.meshFirstY(), mesh.meshLastY(), m, r);
-      const add = mesh.gridSurfaceMm(records.image + R.Nodes, oc, orr, ox0, ox1, oy0, oy1, x, y);
+      const add = mesh.gridSurfaceAt(records.image + R.Nodes, oc, orr, mesh.gridCoordinate(x, ox0, ox1, oc), mesh.gridCoordinate(y, oy0, oy1, orr));
       mesh.setNodeMm(c, r, mesh.nodeMm(c, r) + add);
     }
   }

@@ -71,6 +71,17 @@ export function queueLeveled(targetMm: usize, speed: f32): void {
   const wx1 = transform.outX, wy1 = transform.outY;
   // Each piece's target is written into targetMm (the whole target is kept in locals above).
   const piece = targetMm;
+  // Most printing moves are short and stay between two split lines: one piece, one lookup, at
+  // the grid coordinates worked out here (multiplications only: soft floating point on the AVR).
+  const u1 = mesh.gridX(wx1), v1 = mesh.gridY(wy1);
+  if (<i32>(u1 * 2) == <i32>(mesh.gridX(wx0) * 2) && <i32>(v1 * 2) == <i32>(mesh.gridY(wy0) * 2)) {
+    const c = mesh.correctionAtGrid(u1, v1, tz);
+    motion.setMmAt(piece, Z, tz + c);
+    motion.queueNative(piece, speed, 0);
+    lastCorrectionMm = c;
+    lastLeveledNativeZ = motion.native(Z);
+    return;
+  }
   let t: f32 = 0;
   while (true) {
     const tX = nextLine(wx0, wx1, mesh.meshFirstX(), mesh.meshLastX(), mesh.meshCols(), t);
