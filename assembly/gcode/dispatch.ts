@@ -15,6 +15,7 @@ import * as temperatureCommands from "./temperatureCommands";
 import * as printJobCommands from "./printJobCommands";
 import * as calibrationCommands from "./calibrationCommands";
 import * as probeCommands from "./probeCommands";
+import * as levelingCommands from "./levelingCommands";
 import { Letter } from "./letters";
 import { faultActive, faultNeedsReset, faultReason, clearFault } from "../system/fault";
 import { emergencyStop } from "../system/emergency";
@@ -95,6 +96,10 @@ function run(text: usize, length: u32): void {
         return motionCommands.g28();
       case 30:
         return probeCommands.g30();
+      case 80:
+        return levelingCommands.g80();
+      case 81:
+        return levelingCommands.g81();
       case 90:
         return motionCommands.g90();
       case 91:
@@ -134,6 +139,10 @@ function run(text: usize, length: u32): void {
         return emergencyStop();
       case 410:
         return abortMotion();
+      case 420:
+        return levelingCommands.m420();
+      case 421:
+        return levelingCommands.m421();
       case 999:
         return m999();
       case 106:

@@ -15,6 +15,8 @@ import { idle } from "../system/idle";
 import { beginWait, waitBroken } from "../system/wait";
 import { Reading, Sensor, readingOf, temperature } from "../temperature/sensors";
 import * as bedTransform from "../calibration/bedTransform";
+import * as mesh from "../leveling/mesh";
+import * as leveledMoves from "../leveling/leveledMoves";
 
 const targetMm = memory.data(AXES * 4); // f32 native
 
@@ -47,6 +49,8 @@ function extrusionAllowed(): bool {
  * transform), without the G92 offset: X and Y go through the bed transform, Z and E are native.
  */
 function worldNative(axis: i32): f32 {
+  // Mesh leveling: Z as G-code asked for it, without the bed's correction (leveling/leveledMoves.ts).
+  if (axis == Z) return motion.native(Z) - leveledMoves.correctionInEffect();
   if (axis > Y || bedTransform.isIdentity()) return motion.native(axis);
   bedTransform.machineToWorld(motion.native(X), motion.native(Y));
   return axis == X ? bedTransform.outX : bedTransform.outY;
@@ -134,7 +138,10 @@ export function g1(): void {
     }
   }
   motion.setExtrusionOffset(logicalE - motion.mmAt(targetMm, E));
-  motion.queueNative(targetMm, (motion.feedrate * <f32>motion.feedratePercent) / <f32>100, 0);
+  const speed = (motion.feedrate * <f32>motion.feedratePercent) / <f32>100;
+  // Mesh leveling (leveling/leveledMoves.ts): Z follows the bed, the move split over the mesh.
+  if (mesh.isActive()) leveledMoves.queueLeveled(targetMm, speed);
+  else motion.queueNative(targetMm, speed, 0);
 }
 
 /** The E guards: too long an extrusion, or a cold hotend. False (after saying why) refuses the move. */
@@ -203,7 +210,11 @@ export function g4(): void {
 }
 
 /** G28 [X] [Y] [Z] [W]: home the given axes, or all. W (Prusa: "without mesh leveling") is
- * accepted; homing never starts mesh leveling here. A failure latches the fault and ends G28. */
+ * accepted; homing never starts mesh leveling here. A failure latches the fault and ends G28.
+ * Leveling: the mesh and whether it is on are kept (Marlin's RESTORE_LEVELING_AFTER_G28): Z homes
+ * over the same point every time, so a mesh measured from that zero stays true. Prusa's MK2
+ * instead runs G80 after a plain G28; here G80 runs only when asked (PrusaSlicer's MK2 start
+ * G-code sends G28 W, then G80, which does the same). */
 export function g28(): void {
   let x = parser.has(Letter.X);
   let y = parser.has(Letter.Y);
@@ -216,7 +227,10 @@ export function g28(): void {
   else homing.liftForTravel();
   if (x && !homing.homeXY(X)) return;
   if (y && !homing.homeXY(Y)) return;
-  if (z) homing.homeZ(raised);
+  if (z) {
+    leveledMoves.forget(); // the Z homing finds is the bed's own: no correction in it
+    homing.homeZ(raised);
+  }
 }
 
 export function g90(): void {

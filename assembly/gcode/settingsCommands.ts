@@ -1,6 +1,8 @@
 // Settings G-codes: M92 M201 M203 M204 M205 M851 and M500 (save) M501 (load) M502 (factory
 // defaults) M503 (report). A command with any value out of range changes nothing and says which.
 
+import * as mesh from "../leveling/mesh";
+import { saveMesh } from "./levelingCommands";
 import { applyStoredTransform } from "../calibration/stored";
 import * as parser from "./parser";
 import { Letter } from "./letters";
@@ -142,6 +144,11 @@ export function m500(): void {
   motion.synchronize(); // writing EEPROM takes ~3.4 ms a byte: not while moving
   if (settings.saveToEeprom()) {
     recordSummary(rom("echo:Settings stored ("));
+    // Mesh leveling: the live mesh in its own record (gcode/levelingCommands.ts).
+    if (mesh.hasMesh()) {
+      if (saveMesh()) out.line(rom("echo:Mesh stored (M420 S1 loads it)"));
+      else out.line(rom("Error:EEPROM write failed: read-back differs; mesh not stored"));
+    }
   } else {
     out.line(rom("Error:EEPROM write failed: read-back differs; settings not stored"));
   }
