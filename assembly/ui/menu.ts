@@ -31,6 +31,8 @@ export const enum MenuId {
   MoveAxis = 2,
   Calibration = 3,
   Tune = 4,
+  Preheat = 5,
+  Temperature = 6,
 }
 
 /** Rows a menu shows at once. */

@@ -4,7 +4,7 @@
 // Entries for features the firmware does not have yet are not shown: the places they go are
 // marked "LATER (issue N)" below, so adding one is adding its line.
 
-import { rom } from "../rom";
+import { RomText, rom } from "../rom";
 import { menuLabel } from "./text";
 import { MenuId, Screen, action, back, screenItem, submenu } from "./menu";
 import * as commands from "./commands";
@@ -27,6 +27,12 @@ export function listItems(id: MenuId): void {
     case MenuId.Tune:
       tuneMenu();
       break;
+    case MenuId.Preheat:
+      preheatMenu();
+      break;
+    case MenuId.Temperature:
+      temperatureMenu();
+      break;
     default:
       calibrationMenu();
       break;
@@ -37,8 +43,9 @@ function mainMenu(): void {
   back(menuLabel("Info screen"));
   // LATER (issue 11/12): "Live adjust Z", only while printing low (Z < 2 mm).
   // "Tune" while the printer works (moves planned, or a command running), as Prusa's shows it
-  // while moves are planned. LATER (issue 8/12): otherwise "Preheat" (PLA/PET/ABS/..., Cooldown).
+  // while moves are planned; otherwise "Preheat".
   if (motion.isMoving() || keepalive.isBusy()) submenu(menuLabel("Tune"), MenuId.Tune);
+  else submenu(menuLabel("Preheat"), MenuId.Preheat);
   submenu(menuLabel("Settings"), MenuId.Settings);
   submenu(menuLabel("Calibration"), MenuId.Calibration);
   screenItem(menuLabel("Info"), Screen.Info, 0);
@@ -46,7 +53,7 @@ function mainMenu(): void {
 
 function settingsMenu(): void {
   back(menuLabel("Main"));
-  // LATER (issue 8/12): "Temperature" (nozzle, bed, fan targets).
+  submenu(menuLabel("Temperature"), MenuId.Temperature);
   submenu(menuLabel("Move axis"), MenuId.MoveAxis);
   if (motion.enabledSteppers() != 0) {
     if (action(menuLabel("Disable steppers"), false)) commands.run(rom("M84"));
@@ -72,8 +79,39 @@ function moveAxisMenu(): void {
 function tuneMenu(): void {
   back(menuLabel("Main"));
   screenItem(menuLabel("Speed"), Screen.Edit, Value.Speed);
-  // LATER (issue 8): "Nozzle", "Bed", "Fan speed" targets.
+  screenItem(menuLabel("Nozzle"), Screen.Edit, Value.Nozzle);
+  screenItem(menuLabel("Bed"), Screen.Edit, Value.Bed);
+  screenItem(menuLabel("Fan speed"), Screen.Edit, Value.Fan);
   screenItem(menuLabel("Flow"), Screen.Edit, Value.Flow);
+}
+
+/** Settings > Temperature: the targets and the print fan, as Prusa's "Temperature" menu. */
+function temperatureMenu(): void {
+  back(menuLabel("Settings"));
+  screenItem(menuLabel("Nozzle"), Screen.Edit, Value.Nozzle);
+  screenItem(menuLabel("Bed"), Screen.Edit, Value.Bed);
+  screenItem(menuLabel("Fan speed"), Screen.Edit, Value.Fan);
+}
+
+/**
+ * Preheat: Prusa MK2's materials and their nozzle/bed targets (ultralcd.cpp's preheat menu,
+ * reference-heaters-lcd-mesh.md 3), in its order; the targets go as M104 and M140 lines, as a
+ * host would send them, and the status screen follows to show the heating. Cooldown turns both
+ * heaters and the print fan off (Prusa's lcd_cooldown also stops the fan).
+ */
+function preheatMenu(): void {
+  back(menuLabel("Main"));
+  if (action(menuLabel("ABS  -  255/100"), true)) preheat(rom("M104 S255"), rom("M140 S100"));
+  if (action(menuLabel("PLA  -  215/55"), true)) preheat(rom("M104 S215"), rom("M140 S55"));
+  if (action(menuLabel("PET  -  240/90"), true)) preheat(rom("M104 S240"), rom("M140 S90"));
+  if (action(menuLabel("HIPS -  220/100"), true)) preheat(rom("M104 S220"), rom("M140 S100"));
+  if (action(menuLabel("PP   -  254/100"), true)) preheat(rom("M104 S254"), rom("M140 S100"));
+  if (action(menuLabel("FLEX -  230/50"), true)) preheat(rom("M104 S230"), rom("M140 S50"));
+  if (action(menuLabel("Cooldown"), true)) commands.runAll(rom("M104 S0"), rom("M140 S0"), rom("M107"));
+}
+
+function preheat(nozzle: RomText, bed: RomText): void {
+  commands.runAll(nozzle, bed, 0);
 }
 
 function calibrationMenu(): void {

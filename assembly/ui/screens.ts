@@ -3,7 +3,9 @@
 // display (one row per call, like the menus) and takes the knob's input; a click goes back to
 // the menu it was opened from.
 
-import { rom } from "../rom";
+import { RomText, rom } from "../rom";
+import * as heaters from "../temperature/heaters";
+import { Heater } from "../temperature/heater";
 import { lcdText } from "./text";
 import { eepromRead, readInputs } from "../hal";
 import { BoardKey, boardText } from "../board";
@@ -34,6 +36,9 @@ export const enum Value {
   MoveE = 3,
   Speed = 4, // M220: feedrate override, %
   Flow = 5, // M221: extrusion multiplier, %
+  Nozzle = 6, // M104: hotend target, C
+  Bed = 7, // M140: bed target, C
+  Fan = 8, // M106: print fan duty, 0-255 as M106 S takes it (Prusa's Tune shows the same)
 }
 
 /** mm/min: X and Y 50 mm/s, Z 10 mm/s (its limit is 12), E 2 mm/s. */
@@ -52,19 +57,54 @@ function isMove(v: i32): bool {
   return v <= <i32>Value.MoveE;
 }
 
+function isPercent(v: i32): bool {
+  return v == <i32>Value.Speed || v == <i32>Value.Flow;
+}
+
 function valueMin(v: i32): f32 {
-  if (!isMove(v)) return PERCENT_MIN;
+  if (isPercent(v)) return PERCENT_MIN;
+  if (!isMove(v)) return 0; // heaters and fan: 0 is off
   return v == E ? eStart - E_RANGE_MM : motion.minLimit(v) + motion.offsetOf(v);
 }
 
 function valueMax(v: i32): f32 {
-  if (!isMove(v)) return PERCENT_MAX;
+  if (isPercent(v)) return PERCENT_MAX;
+  if (v == <i32>Value.Nozzle) return heaters.maxTarget(Heater.Hotend);
+  if (v == <i32>Value.Bed) return heaters.maxTarget(Heater.Bed);
+  if (v == <i32>Value.Fan) return <f32>heaters.DUTY_MAX;
   return v == E ? eStart + E_RANGE_MM : motion.maxLimit(v) + motion.offsetOf(v);
 }
 
 function valueNow(v: i32): f32 {
   if (isMove(v)) return motion.logical(v);
+  if (v == <i32>Value.Nozzle) return heaters.targetOf(Heater.Hotend);
+  if (v == <i32>Value.Bed) return heaters.targetOf(Heater.Bed);
+  if (v == <i32>Value.Fan) return <f32>heaters.printFan();
   return <f32>(v == <i32>Value.Speed ? motion.feedratePercent : motion.flowPercent);
+}
+
+/** The G-code that sets value `v` (not a move), up to its number. */
+function valueCommand(v: i32): RomText {
+  if (v == <i32>Value.Speed) return rom("M220 S");
+  if (v == <i32>Value.Flow) return rom("M221 S");
+  if (v == <i32>Value.Nozzle) return rom("M104 S");
+  if (v == <i32>Value.Bed) return rom("M140 S");
+  return rom("M106 S");
+}
+
+/** The edit screen's title and the unit after its number. */
+function valueTitle(v: i32): RomText {
+  if (v == <i32>Value.Speed) return lcdText("Speed");
+  if (v == <i32>Value.Flow) return lcdText("Flow");
+  if (v == <i32>Value.Nozzle) return lcdText("Nozzle");
+  if (v == <i32>Value.Bed) return lcdText("Bed");
+  return lcdText("Fan speed");
+}
+
+function valueUnit(v: i32): RomText {
+  if (isPercent(v)) return lcdText(" %");
+  if (v == <i32>Value.Fan) return lcdText("/255");
+  return lcdText(" C");
 }
 
 /** A screen was just opened: take what it shows from the printer now. */
@@ -99,7 +139,7 @@ export function service(): void {
     commands.append(rom(" F"));
     commands.appendFixed(load<f32>(MOVE_FEEDRATE + (<u32>v << 2)), 0);
   } else {
-    commands.begin(v == <i32>Value.Speed ? rom("M220 S") : rom("M221 S"));
+    commands.begin(valueCommand(v));
     commands.appendFixed(target, 0);
   }
   if (commands.submit()) applied = target;
@@ -123,7 +163,7 @@ function renderEdit(row: u32): void {
     else if (move) {
       lineText(lcdText("Move "), false);
       lineChar(axisLetter(v));
-    } else lineText(v == <i32>Value.Speed ? lcdText("Speed") : lcdText("Flow"), false);
+    } else lineText(valueTitle(v), false);
   } else if (row == 2) {
     lineSpaces(1);
     if (move) {
@@ -133,7 +173,7 @@ function renderEdit(row: u32): void {
       lineText(lcdText(" mm"), false);
     } else {
       lineNumber(target, 0, 5);
-      lineText(lcdText(" %"), false);
+      lineText(valueUnit(v), false);
     }
   } else if (row == 3) {
     lineText(lcdText("Turn; click: done"), false);

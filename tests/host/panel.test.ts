@@ -15,7 +15,7 @@ test("Settings > Store settings saves the settings as M500 does, with no reply f
   p.takeOutput();
   p.click(); // main menu
   assert.equal(p.lcdRows()[0], ">Info screen        ");
-  p.turn(3);
+  p.turn(4);
   p.click(); // Info
   assert.equal(p.lcdRows()[0].trimEnd(), "Plumb 0.1.0");
   assert.equal(p.lcdRows()[1].trimEnd(), "MiniRambo 1.3a");
@@ -23,8 +23,8 @@ test("Settings > Store settings saves the settings as M500 does, with no reply f
   p.click(); // back to the main menu
   p.turn(-2);
   p.click(); // Settings
-  p.turn(2);
-  assert.equal(p.lcdRows()[2], ">Store settings     ");
+  p.turn(3);
+  assert.equal(p.lcdRows()[3], ">Store settings     ");
   p.click();
   p.runFor(1000);
   const out = p.takeOutput();
@@ -34,7 +34,7 @@ test("Settings > Store settings saves the settings as M500 does, with no reply f
   // The status screen followed; back to Info.
   assert.equal(p.lcdRows()[2].slice(0, 4), "Idle");
   p.click();
-  p.turn(3);
+  p.turn(4);
   p.click();
   assert.equal(p.lcdRows()[3].trimEnd(), "Settings: saved");
   // A setting changed from the host: no longer what the EEPROM holds.
@@ -73,10 +73,61 @@ test("Tune shows while the printer moves; its Speed applies M220 as the knob tur
 test("the display goes back to the status screen 30 s after the last input", async () => {
   const p = await boot();
   p.click();
-  p.turn(1);
+  p.turn(2);
   p.click(); // Settings
   p.runFor(29_000);
   assert.equal(p.lcdRows()[0], ">Main               ");
   p.runFor(1_500);
   assert.equal(p.lcdRows()[0], "Hotend  22C Bed  22C");
+});
+
+test("Settings > Temperature > Nozzle sets the hotend target with the knob through M104, one degree a detent, up to 290 C", async () => {
+  const p = await boot();
+  p.click();
+  p.turn(2);
+  p.click(); // Settings
+  p.turn(1);
+  assert.equal(p.lcdRows()[1], ">Temperature       \x7e");
+  p.click();
+  assert.deepEqual(p.lcdRows(), [">Settings           ", " Nozzle            \x7e", " Bed               \x7e", " Fan speed         \x7e"]);
+  p.turn(1);
+  p.click(); // Nozzle
+  assert.equal(p.lcdRows()[0].trimEnd(), "Nozzle");
+  assert.equal(p.lcdRows()[2].trimEnd(), "     0 C");
+  p.turn(40);
+  p.runFor(300);
+  assert.equal(p.lcdRows()[2].trimEnd(), "    40 C");
+  assert.match(p.command("M105"), /T:[\d.]+ \/40\.0 /);
+  p.turn(1000);
+  p.runFor(300);
+  assert.equal(p.lcdRows()[2].trimEnd(), "   290 C", "no further than M104 accepts");
+  assert.match(p.command("M105"), /T:[\d.]+ \/290\.0 /);
+  p.click(); // back to Temperature
+  p.turn(2);
+  p.click(); // Fan speed
+  p.turn(128);
+  p.runFor(300);
+  assert.equal(p.lcdRows()[2].trimEnd(), "   128/255");
+  assert.equal(p.lcdRows()[0].trimEnd(), "Fan speed");
+});
+
+test("Tune offers nozzle, bed and fan while the printer moves; Preheat shows only while it does not", async () => {
+  const p = await boot();
+  p.command("G28 W");
+  p.click();
+  assert.equal(p.lcdRows()[1].slice(0, 8), " Preheat");
+  p.longPress();
+  p.send("G1 X200 Y150 F600\nG1 X10 Y10\n");
+  p.runFor(200);
+  p.click();
+  assert.equal(p.lcdRows()[1].slice(0, 5), " Tune");
+  p.turn(1);
+  p.click(); // Tune
+  assert.deepEqual(p.lcdRows().map((r) => r.trimEnd()), [">Main", " Speed             \x7e", " Nozzle            \x7e", " Bed               \x7e"]);
+  p.turn(3);
+  p.click(); // Bed
+  p.turn(60);
+  p.runFor(300);
+  assert.equal(p.lcdRows()[2].trimEnd(), "    60 C");
+  assert.match(p.command("M105"), /B:[\d.]+ \/60\.0/);
 });

@@ -35,9 +35,9 @@ test("Settings > Move axis > Move X: ten detents clockwise move X 10 mm in the m
     "G28 W",
     "M114",
     "@click", // status screen -> main menu
-    "@r", // Settings
+    "@r 2", // Settings (after Preheat)
     "@click",
-    "@r", // Move axis
+    "@r 2", // Move axis (after Temperature)
     "@click",
     "@lcd",
     "@r", // Move X (all axes homed: no "Auto home" entry)
@@ -67,7 +67,7 @@ test("Settings > Move axis > Move X: ten detents clockwise move X 10 mm in the m
 
 test("Calibration > Auto home homes the printer through G28 W, then the status screen shows the position", async () => {
   // G28 from unknown Z takes about 40 s of printer time: Z goes to the top first (homing.ts).
-  const input = ["@click", "@r 2", "@click", "@lcd", "@r", "@click", "@wait 60000", "@lcd", "M114"].join("\n");
+  const input = ["@click", "@r 3", "@click", "@lcd", "@r", "@click", "@wait 60000", "@lcd", "M114"].join("\n");
   const r = await runSim({ input: input + "\n", maxSeconds: 100 });
   assert.equal(r.report.exit, "done", r.stderr);
   const [calibration, status] = screens(r);
@@ -79,7 +79,7 @@ test("Calibration > Auto home homes the printer through G28 W, then the status s
 });
 
 test("Calibration > Show end stops: the probe reads TRIGGERED over the bed at Z 0 and open 5 mm above", async () => {
-  const input = ["G28 W", "G1 Z0.2 F600", "M400", "@click", "@r 2", "@click", "@r 2", "@click", "@lcd", "G1 Z5 F600", "M400", "@wait 300", "@lcd"].join("\n");
+  const input = ["G28 W", "G1 Z0.2 F600", "M400", "@click", "@r 3", "@click", "@r 2", "@click", "@lcd", "G1 Z5 F600", "M400", "@wait 300", "@lcd"].join("\n");
   const r = await runSim({ input: input + "\n", maxSeconds: 60 });
   assert.equal(r.report.exit, "done", r.stderr);
   const [low, high] = screens(r);
@@ -98,9 +98,9 @@ test("turning at 200 detents/s while X and Y step at 40 kHz loses no detent and 
     "G1 X20 Y20 F6000",
     "M400",
     "@click",
-    "@r",
+    "@r 2", // Settings
     "@click",
-    "@r",
+    "@r 2", // Move axis
     "@click",
     "@r 4", // Extruder
     "@click",
@@ -117,7 +117,7 @@ test("turning at 200 detents/s while X and Y step at 40 kHz loses no detent and 
   ].join("\n");
   const r = await runSim({ input: input + "\n", maxSeconds: 90, traceSteps: true });
   assert.equal(r.report.exit, "done", r.stderr);
-  assert.equal(r.report.panel.detentsTurned, 6 + 100);
+  assert.equal(r.report.panel.detentsTurned, 8 + 100);
   const [extruder] = screens(r);
   assert.equal(extruder[0].trimEnd(), "Move extruder");
   assert.equal(extruder[2].trimEnd(), " E:   100.00 mm", "every detent counted");
@@ -137,4 +137,29 @@ test("turning at 200 detents/s while X and Y step at 40 kHz loses no detent and 
   assert.equal(r.report.axes.x.mm.toFixed(2), "20.00");
   assert.equal(r.report.axes.y.mm.toFixed(2), "20.00");
   noViolations(r);
+});
+
+test("Preheat > PLA sets the nozzle to 215 C and the bed to 55 C (Prusa's PLA), as M105 and the status screen show", async () => {
+  const input = [
+    "@click", // main menu: Info screen, Preheat (idle: no Tune), ...
+    "@r",
+    "@click", // Preheat
+    "@lcd",
+    "@r 2", // PLA
+    "@click",
+    "@wait 500",
+    "@lcd",
+    "M105",
+  ].join("\n");
+  const r = await runSim({ input: input + "\n", maxSeconds: 30 });
+  assert.equal(r.report.exit, "done", r.stderr);
+  const [preheat, status] = screens(r);
+  assert.deepEqual(preheat, [">Main               ", " ABS  -  255/100    ", " PLA  -  215/55     ", " PET  -  240/90     "]);
+  assert.match(status[0], /^H +\d+\/215C {2}B +\d+\/ 55C$/, "both targets on the status screen");
+  assert.match(r.stdout, /^ok T:[\d.]+ \/215\.0 B:[\d.]+ \/55\.0/m);
+  assert.equal(r.report.serial.oks, 1, "the panel's two lines owe the host no ok");
+  // The heaters did get switched on: the model's hotend and bed received power.
+  assert.ok(r.report.thermal.outputOnSeconds[0] > 0, "hotend heater on");
+  assert.ok(r.report.thermal.outputOnSeconds[1] > 0, "bed heater on");
+  noViolations(r, false);
 });

@@ -101,27 +101,28 @@ describe("the menus", () => {
     turn(2);
     expect(menu.cursor).toBe(2);
     turn(10);
-    expect(menu.cursor).toBe(3); // Info screen, Settings, Calibration, Info
+    expect(menu.cursor).toBe(4); // Info screen, Preheat, Settings, Calibration, Info
     turn(-20);
     expect(menu.cursor).toBe(0);
   });
 
   it("shows Disable steppers only while a driver is on", () => {
-    turn(1);
+    turn(2);
     click(); // Settings
     expect(menu.menu).toBe(MenuId.Settings);
     turn(10);
-    expect(menu.cursor).toBe(4); // Main, Move axis, Store, Load, Factory
+    expect(menu.cursor).toBe(5); // Main, Temperature, Move axis, Store, Load, Factory
     motion.enableSteppers(1);
     run(1);
     turn(10);
-    expect(menu.cursor).toBe(5); // ... and Disable steppers
+    expect(menu.cursor).toBe(6); // ... and Disable steppers
     motion.disableSteppers(0xf);
     run(1);
   });
 
   it("queues Store settings as M500 from the panel, which owes the host no reply, and shows the status screen", () => {
     turn(-10);
+    turn(1); // Temperature
     turn(1); // Move axis
     turn(1); // Store settings
     click();
@@ -134,12 +135,12 @@ describe("the menus", () => {
 
   it("goes back to where it was opened from", () => {
     click(); // main menu
-    turn(1);
+    turn(2);
     click(); // Settings
     click(); // "Main": back
     expect(menu.menu).toBe(MenuId.Main);
-    expect(menu.cursor).toBe(1);
-    turn(-1);
+    expect(menu.cursor).toBe(2);
+    turn(-2);
     click(); // "Info screen": back to the status screen
     expect(menu.screen).toBe(Screen.Status);
   });
@@ -155,7 +156,7 @@ describe("the menus", () => {
 
   it("leaves any menu for the status screen on a long press", () => {
     click();
-    turn(2);
+    turn(3);
     click(); // Calibration
     expect(menu.menu).toBe(MenuId.Calibration);
     setButton(1);
