@@ -23,6 +23,7 @@ export const enum Screen {
   Edit = 2,
   Endstops = 3,
   Info = 4,
+  LiveAdjustZ = 5,
 }
 
 export const enum MenuId {

@@ -41,14 +41,24 @@ export function listItems(id: MenuId): void {
 
 function mainMenu(): void {
   back(menuLabel("Info screen"));
-  // LATER (issue 11/12): "Live adjust Z", only while printing low (Z < 2 mm).
+  // "Live adjust Z" while printing low, as Prusa's (Z below Z_HEIGHT_HIDE_LIVE_ADJUST_MENU, 2 mm).
+  if (printing() && motion.isHomed(Z) && motion.logical(Z) < LIVE_ADJUST_BELOW_MM) {
+    screenItem(menuLabel("Live adjust Z"), Screen.LiveAdjustZ, 0);
+  }
   // "Tune" while the printer works (moves planned, or a command running), as Prusa's shows it
   // while moves are planned; otherwise "Preheat".
-  if (motion.isMoving() || keepalive.isBusy()) submenu(menuLabel("Tune"), MenuId.Tune);
+  if (printing()) submenu(menuLabel("Tune"), MenuId.Tune);
   else submenu(menuLabel("Preheat"), MenuId.Preheat);
   submenu(menuLabel("Settings"), MenuId.Settings);
   submenu(menuLabel("Calibration"), MenuId.Calibration);
   screenItem(menuLabel("Info"), Screen.Info, 0);
+}
+
+const LIVE_ADJUST_BELOW_MM: f32 = 2;
+
+/** The printer works: moves planned or stepping, or a command running. */
+function printing(): bool {
+  return motion.isMoving() || keepalive.isBusy();
 }
 
 function settingsMenu(): void {

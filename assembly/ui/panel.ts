@@ -35,6 +35,7 @@ export function revision(): u32 {
 
 export function poll(): void {
   const now = millis();
+  const before = menu.screen;
   // A fault calls the owner (once), and the status screen shows its reason.
   const fault = faultActive();
   if (fault && !faultSeen) {
@@ -62,6 +63,7 @@ export function poll(): void {
     if (press == Press.Click) menu.goBack();
   }
   if (menu.screen != Screen.Status && now - lastInputMs >= TIMEOUT_TO_STATUS_MS) menu.showStatus();
+  if (before == Screen.LiveAdjustZ && menu.screen != Screen.LiveAdjustZ) screens.leaveLiveAdjust();
   screens.service();
 }
 

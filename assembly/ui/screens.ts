@@ -5,6 +5,8 @@
 
 import { RomText, rom } from "../rom";
 import * as heaters from "../temperature/heaters";
+import * as babystep from "../motion/babystep";
+import { setStatus } from "./status";
 import { Heater } from "../temperature/heater";
 import { lcdText } from "./text";
 import { eepromRead, readInputs } from "../hal";
@@ -109,7 +111,9 @@ function valueUnit(v: i32): RomText {
 
 /** A screen was just opened: take what it shows from the printer now. */
 export function enter(): void {
-  if (screen == Screen.Edit) {
+  if (screen == Screen.LiveAdjustZ) {
+    applied = babystep.zOffset(); // the offset when the screen opened, to show the change
+  } else if (screen == Screen.Edit) {
     target = applied = valueNow(screenArg);
     eStart = motion.logical(E);
   } else if (screen == Screen.Info) {
@@ -119,6 +123,11 @@ export function enter(): void {
 
 /** Detents turned while this screen shows: one unit (1 mm, 1 %) each, within the range. */
 export function turn(detents: i32): void {
+  if (screen == Screen.LiveAdjustZ) {
+    // One detent, one Z microstep (0.0025 mm on the MK2), clockwise up, as Prusa's.
+    babystep.babystep(detents);
+    return;
+  }
   if (screen != Screen.Edit) return;
   const v = screenArg;
   let t = target + <f32>detents;
@@ -150,6 +159,7 @@ export function service(): void {
 
 export function renderRow(row: u32): void {
   if (screen == Screen.Edit) renderEdit(row);
+  else if (screen == Screen.LiveAdjustZ) renderLiveAdjust(row);
   else if (screen == Screen.Endstops) renderEndstops(row);
   else renderInfo(row);
   commit(row);
@@ -178,6 +188,32 @@ function renderEdit(row: u32): void {
   } else if (row == 3) {
     lineText(lcdText("Turn; click: done"), false);
   }
+}
+
+/**
+ * Live adjust Z: the change since the screen opened, as Prusa's shows its babystep value on row 3,
+ * and the Z offset it goes into.
+ *   Live adjust Z
+ *
+ *     -0.050 mm
+ *   Z offset  -0.450 mm
+ */
+function renderLiveAdjust(row: u32): void {
+  if (row == 0) lineText(lcdText("Live adjust Z"), false);
+  else if (row == 2) {
+    lineNumber(babystep.zOffset() - applied, 3, 10);
+    lineText(lcdText(" mm"), false);
+  } else if (row == 3) {
+    lineText(lcdText("Z offset"), false);
+    lineNumber(babystep.zOffset(), 3, 8);
+    lineText(lcdText(" mm"), false);
+  }
+}
+
+/** Leaving Live adjust Z: a changed offset is written to the EEPROM, as Prusa's does then. */
+export function leaveLiveAdjust(): void {
+  if (babystep.zOffset() == applied) return;
+  if (!babystep.saveZOffset()) setStatus(lcdText("Z offset: M500 saves"));
 }
 
 function renderEndstops(row: u32): void {

@@ -1,8 +1,11 @@
 // The front panel on the real image in simavr: the harness turns the encoder and presses the
 // button ('@' lines of the script, tools/sim/harness.c) and the tests read the display and the
 // printer model, walking the menus an owner walks.
-import { test } from "node:test";
+import { test, type TestContext } from "node:test";
 import assert from "node:assert/strict";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { runSim, type SimResult } from "../../tools/sim/run.ts";
 
 /** The screens the script asked for with @lcd, each as its four rows. */
@@ -162,4 +165,67 @@ test("Preheat > PLA sets the nozzle to 215 C and the bed to 55 C (Prusa's PLA), 
   assert.ok(r.report.thermal.outputOnSeconds[0] > 0, "hotend heater on");
   assert.ok(r.report.thermal.outputOnSeconds[1] > 0, "bed heater on");
   noViolations(r, false);
+});
+
+/** A temp dir for this test, removed when it ends; returns the path of an EEPROM file in it (absent). */
+function eepromFile(t: TestContext): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "plumb-panel-"));
+  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  return path.join(dir, "eeprom.bin");
+}
+
+/** Machine X/Y of the first layer's 5 x 5 cells: 50 x 42 mm over the MK2's 250 x 210 mm. */
+const LINE_A = "G1 X40 Y20 E1.5"; // from X10: the front-left cell
+const LINE_B = "G1 X240 Y20 E1.5"; // from X210: the front-right cell
+
+test("Live adjust Z while the first layer prints lowers the nozzle by 20 detents of 0.0025 mm in the model, and the Z offset it went into is saved for the next boot", async (t) => {
+  const eeprom = eepromFile(t);
+  const input = [
+    "M302 P1", // extrusion with a cold hotend: the model measures the gap, not the plastic
+    "M500", // a settings record for Live adjust Z to write its offset into
+    "G28 W",
+    "M83",
+    "G1 X10 Y20 Z0.2 F3000",
+    "M400",
+    `${LINE_A} F1200`, // line A at the old height, 1.5 s
+    "G1 X210 Y20 F1200", // a long travel at the layer's height, 8.5 s ...
+    "@wait 2500", // ... line A is done, the travel goes on
+    "@click", // main menu: Info screen, Live adjust Z (printing below 2 mm), ...
+    "@lcd",
+    "@r",
+    "@click",
+    "@turn -20",
+    "@wait 300",
+    "@lcd",
+    "@click", // leaving: the offset is written to the EEPROM
+    `${LINE_B} F1200`, // line B, 0.05 mm lower
+    "M400",
+    "M114",
+    "M290",
+  ].join("\n");
+  const r = await runSim({ input: input + "\n", eeprom, maxSeconds: 120 });
+  assert.equal(r.report.exit, "done", r.stderr);
+  const [main, adjust] = screens(r);
+  assert.equal(main[1], " Live adjust Z     >");
+  assert.deepEqual(adjust.map((row) => row.trimEnd()), ["Live adjust Z", "", "    -0.050 mm", "Z offset  -0.450 mm"]);
+  const map = r.report.truth.firstLayer.map;
+  const a = map[0][0]!;
+  const b = map[0][4]!;
+  assert.ok(a !== null && b !== null, "both lines were printed");
+  // The perfect printer's bed is flat: the gap changed by the adjustment, 20 steps of 1/400 mm.
+  assert.ok(Math.abs(a - 0.2) < 0.01, `line A ${a} mm above the bed`);
+  assert.ok(Math.abs(b - a - -0.05) < 0.0005, `line B ${b} mm: ${(b - a).toFixed(4)} mm from line A`);
+  // G-code's Z did not move: babysteps are the nozzle's alone.
+  assert.match(r.stdout, /^X:240\.00 Y:20\.00 Z:0\.20 /m);
+  assert.match(r.stdout, /^echo:Z offset -0\.450 mm/m);
+  noViolations(r);
+
+  // Next boot: the offset came back from the EEPROM; homed with it, the same G-code prints line B
+  // at the adjusted gap.
+  const again = await runSim({ input: ["M302 P1", "M503", "G28 W", "M83", "G1 X210 Y20 Z0.2 F3000", `${LINE_B} F1200`, "M400"].join("\n") + "\n", eeprom, maxSeconds: 120 });
+  assert.equal(again.report.exit, "done", again.stderr);
+  assert.match(again.stdout, /M851 X23\.00 Y9\.00 Z-0\.45/);
+  const b2 = again.report.truth.firstLayer.map[0][4]!;
+  assert.ok(Math.abs(b2 - b) < 0.003, `after a restart line B ${b2} mm, ${b} mm before`);
+  noViolations(again);
 });
