@@ -24,6 +24,8 @@ export const enum Screen {
   Endstops = 3,
   Info = 4,
   LiveAdjustZ = 5,
+  Progress = 6, // a long procedure's progress (ui/progress.ts)
+  Notice = 7, // a result or an error, until a click acknowledges it (arg: ui/screens.ts's Notice)
 }
 
 export const enum MenuId {

@@ -124,12 +124,30 @@ function preheat(nozzle: RomText, bed: RomText): void {
   commands.runAll(nozzle, bed, 0);
 }
 
+/**
+ * Calibration, in Prusa MK2's order where the entries exist. Each entry queues the G-code the
+ * serial port would send, so the one implementation runs; the procedures that need the printer
+ * homed get a G28 W in front when it is not (Prusa's M45 homes first too), and their progress
+ * screen follows (ui/progress.ts).
+ */
 function calibrationMenu(): void {
   back(menuLabel("Main"));
   if (action(menuLabel("Auto home"), true)) commands.run(rom("G28 W"));
-  // LATER (issue 10): "Calibrate XYZ" (M45), "Calibrate Z" (M45 Z), "Reset XYZ calibr.".
-  // LATER (issue 11): "Mesh bed leveling" (G80), "Bed level correct", "Z offset",
-  // "Probe accuracy", "Mesh correction".
-  // LATER (issue 8): "PID calibration".
+  if (action(menuLabel("Calibrate XYZ"), true)) homedThen(rom("M45"));
+  if (action(menuLabel("Calibrate Z"), true)) homedThen(rom("M45 Z"));
+  // G80 and M48 come with the mesh and probe tools (issue 11).
+  if (action(menuLabel("Mesh bed leveling"), true)) homedThen(rom("G80"));
+  if (action(menuLabel("Probe accuracy"), true)) homedThen(rom("M48"));
+  // LATER (issue 11): "Z offset" (the guided paper test wants the knob for TESTZ and a click for
+  // ACCEPT), "Bed level correct" (L/R/F/B), "Mesh correction" view.
+  // M303 at Prusa's PLA nozzle temperature, 5 cycles as Prusa's menu runs it, the result used.
+  if (action(menuLabel("PID calibration"), true)) commands.run(rom("M303 E0 S215 C5 U1"));
   screenItem(menuLabel("Show end stops"), Screen.Endstops, 0);
+  if (action(menuLabel("Reset XYZ calibr."), true)) commands.run(rom("M44"));
+}
+
+/** Queues `line`, with G28 W in front when an axis is not homed. */
+function homedThen(line: RomText): void {
+  if ((motion.homedAxes() & 7) == 7) commands.run(line);
+  else commands.runAll(rom("G28 W"), line, 0);
 }

@@ -3,13 +3,17 @@
 // display (one row per call, like the menus) and takes the knob's input; a click goes back to
 // the menu it was opened from.
 
-import { RomText, rom } from "../rom";
+import { RomText, rom, romLength, romOffset } from "../rom";
 import * as heaters from "../temperature/heaters";
 import * as babystep from "../motion/babystep";
+import * as status from "./status";
 import { setStatus } from "./status";
+import * as progress from "./progress";
+import { faultNeedsReset } from "../system/fault";
+import { formatUint } from "../format";
 import { Heater } from "../temperature/heater";
 import { lcdText } from "./text";
-import { eepromRead, readInputs } from "../hal";
+import { eepromRead, readInputs, romByte } from "../hal";
 import { BoardKey, boardText } from "../board";
 import { FIRMWARE_NAME, FIRMWARE_VERSION } from "../version";
 import * as motion from "../motion/motion";
@@ -20,7 +24,7 @@ import * as settings from "../settings/store";
 import { crc16 } from "../settings/crc";
 import { Screen, screen, screenArg } from "./menu";
 import * as commands from "./commands";
-import { commit, lineChar, lineNumber, lineSpaces, lineText } from "./frame";
+import { COLS, commit, lineChar, lineLength, lineNumber, lineRight, lineSpaces, lineText, scratch } from "./frame";
 
 // ---------------------------------------------------------------------------------------------
 // Values edited with the knob: the axes of Move axis, and the speed and flow of Tune. Each has a
@@ -160,6 +164,8 @@ export function service(): void {
 export function renderRow(row: u32): void {
   if (screen == Screen.Edit) renderEdit(row);
   else if (screen == Screen.LiveAdjustZ) renderLiveAdjust(row);
+  else if (screen == Screen.Progress) renderProgress(row);
+  else if (screen == Screen.Notice) renderNotice(row);
   else if (screen == Screen.Endstops) renderEndstops(row);
   else renderInfo(row);
   commit(row);
@@ -207,6 +213,93 @@ function renderLiveAdjust(row: u32): void {
     lineText(lcdText("Z offset"), false);
     lineNumber(babystep.zOffset(), 3, 8);
     lineText(lcdText(" mm"), false);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// A long procedure's progress (ui/progress.ts), as Prusa's M45 shows "Searching bed calibration
+// point" with "n of 4": the title, what the step does over two rows (wrapped between words),
+// and the step with a bar.
+//   Calibrating XYZ
+//   Searching bed
+//   calibration point
+//   2/4 #####..........
+
+function renderProgress(row: u32): void {
+  if (row == 0) lineText(progress.progressTitle, false);
+  else if (row < 3) {
+    if (progress.progressStepText != 0) wrappedRow(progress.progressStepText, row - 1);
+  } else if (progress.progressCancelled) {
+    lineText(lcdText("Cancelling..."), false);
+  } else {
+    const total = progress.progressTotal;
+    const step = progress.progressStep;
+    let n = formatUint(scratch, step);
+    lineRight(n, n);
+    lineChar(47); // '/'
+    n = formatUint(scratch, total);
+    lineRight(n, n);
+    lineChar(SPACE);
+    // The bar counts the steps finished: the one under way is not.
+    const width = COLS - lineLength();
+    const done = step > 0 ? step - 1 : 0;
+    const filled = total > 0 ? (done * width) / total : 0;
+    for (let i: u32 = 0; i < width; i++) lineChar(i < filled ? BAR_FULL : BAR_EMPTY);
+  }
+}
+
+const SPACE: u32 = 32;
+const BAR_FULL: u32 = 35; // '#'
+const BAR_EMPTY: u32 = 46; // '.'
+
+/**
+ * Row `part` (0 or 1) of a flash text folded into two rows of COLS between words: the first row
+ * ends at the last space that lets it fit; a word longer than a row is cut.
+ */
+function wrappedRow(t: RomText, part: u32): void {
+  const offset = romOffset(t);
+  let length = romLength(t);
+  let cut = length;
+  if (length > COLS) {
+    cut = COLS;
+    for (let i: u32 = COLS; i > 0; i--) {
+      if (romByte(offset + i) == SPACE) {
+        cut = i;
+        break;
+      }
+    }
+  }
+  let from: u32 = 0;
+  if (part == 1) {
+    from = cut;
+    while (from < length && romByte(offset + from) == SPACE) from++;
+  } else {
+    length = cut;
+  }
+  for (let i = from; i < length; i++) lineChar(romByte(offset + i));
+}
+
+// Notices: a procedure's result, an error, a message that must be seen. They stay until a
+// click, and the status line keeps the message afterwards.
+export const enum Notice {
+  Fault = 0, // the fault latch (system/fault.ts): its status text, and how to go on
+  Result = 1, // a procedure ended: its title, and the result it left on the status line
+  Message = 2, // ui/status.ts's setStatusNotice (e.g. EEPROM settings refused at boot)
+}
+
+function renderNotice(row: u32): void {
+  if (row == 0) {
+    if (screenArg == <i32>Notice.Fault) lineText(lcdText("Printer halted:"), false);
+    else if (screenArg == <i32>Notice.Result) lineText(progress.progressTitle, false);
+    else lineText(lcdText("Attention:"), false);
+  } else if (row == 1) {
+    for (let i: u32 = 0; i < status.statusLength(); i++) lineChar(status.statusChar(i));
+  } else if (row == 2) {
+    if (screenArg == <i32>Notice.Fault) {
+      lineText(faultNeedsReset() ? lcdText("Reset to restart") : lcdText("Fix it, then M999"), false);
+    }
+  } else {
+    lineText(lcdText("Click to continue"), false);
   }
 }
 

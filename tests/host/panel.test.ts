@@ -2,6 +2,7 @@
 // HostPrinter (turn, click, longPress), the display read from the emulated HD44780.
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import fs from "node:fs";
 import { HostPrinter, countOks } from "../../hal/host/hal.ts";
 
 async function boot(): Promise<HostPrinter> {
@@ -46,7 +47,7 @@ test("Settings > Store settings saves the settings as M500 does, with no reply f
 
 test("Tune shows while the printer moves; its Speed applies M220 as the knob turns, within 10 to 500 %", async () => {
   const p = await boot();
-  p.command("G28 W");
+  p.command("G28 W\nG1 Z5 F600\nM400"); // above 2 mm: no Live adjust Z
   p.click();
   assert.ok(!p.lcdRows().some((r) => r.startsWith(" Tune")), "no Tune while idle");
   p.longPress(); // status screen
@@ -113,7 +114,7 @@ test("Settings > Temperature > Nozzle sets the hotend target with the knob throu
 
 test("Tune offers nozzle, bed and fan while the printer moves; Preheat shows only while it does not", async () => {
   const p = await boot();
-  p.command("G28 W");
+  p.command("G28 W\nG1 Z5 F600\nM400"); // above 2 mm: no Live adjust Z
   p.click();
   assert.equal(p.lcdRows()[1].slice(0, 8), " Preheat");
   p.longPress();
@@ -130,4 +131,57 @@ test("Tune offers nozzle, bed and fan while the printer moves; Preheat shows onl
   p.runFor(300);
   assert.equal(p.lcdRows()[2].trimEnd(), "    60 C");
   assert.match(p.command("M105"), /B:[\d.]+ \/60\.0/);
+});
+
+test("Calibration > Calibrate XYZ homes, runs M45 to its end with the progress screen following each phase, and shows the result until a click", async () => {
+  const scenario = JSON.parse(fs.readFileSync("tests/scenarios/skew-mild.json", "utf8"));
+  const p = await HostPrinter.boot({ scenario });
+  p.runFor(400);
+  p.click();
+  p.turn(3);
+  p.click(); // Calibration
+  p.turn(2);
+  assert.equal(p.lcdRows()[2], ">Calibrate XYZ      ");
+  // M45 runs inside the firmware's loop: every screen it draws is read as the display gets it.
+  const seen = new Set<string>();
+  const write = p.lcd.write.bind(p.lcd);
+  p.lcd.write = (isData: number, byte: number) => {
+    write(isData, byte);
+    const rows = p.lcdRows();
+    if (rows[0].startsWith("Calibrating XYZ") && /^\d\/\d /.test(rows[3])) seen.add(`${rows[1].trimEnd()} ${rows[2].trimEnd()} ${rows[3].slice(0, 3)}`);
+  };
+  p.click(); // not homed: G28 W, then M45
+  let result: string[] | undefined;
+  for (let t = 0; t < 1_500_000 && !result; t += 2000) {
+    p.runFor(2000);
+    if (p.lcdRows()[3] === "Click to continue   ") result = p.lcdRows();
+  }
+  assert.ok(result, "the result screen came");
+  assert.deepEqual(result, ["Calibrating XYZ     ", "XYZ calibration ok  ", "                    ", "Click to continue   "]);
+  for (const step of ["Searching bed calibration point 2/4", "Improving bed calibration point 5/9", "Measuring reference height 9/9"]) {
+    assert.ok(seen.has(step), `progress showed "${step}" (saw ${[...seen].join("; ")})`);
+  }
+  const out = p.takeOutput();
+  assert.match(out, /XYZ calibration ok\. X\/Y axes are slightly skewed/);
+  assert.equal(countOks(out), 0, "the panel's G28 W and M45 owe the host no ok");
+  // Still there long after: a notice has no timeout; a click acknowledges it.
+  p.runFor(40_000);
+  assert.equal(p.lcdRows()[3], "Click to continue   ");
+  p.click();
+  assert.equal(p.lcdRows()[3].trimEnd(), "XYZ calibration ok");
+  assert.equal(p.lcdRows()[2].slice(0, 4), "Idle");
+});
+
+test("a fault takes over the display with its reason until a click, whatever the panel showed", async () => {
+  const p = await boot();
+  p.click();
+  p.turn(2);
+  p.click(); // Settings
+  p.command("M112");
+  p.runFor(200);
+  assert.deepEqual(p.lcdRows().map((r) => r.trimEnd()), ["Printer halted:", "EMERGENCY STOP", "Reset to restart", "Click to continue"]);
+  p.runFor(40_000);
+  assert.equal(p.lcdRows()[0].trimEnd(), "Printer halted:", "no timeout");
+  p.click();
+  assert.equal(p.lcdRows()[2].slice(0, 6), "Halted");
 });

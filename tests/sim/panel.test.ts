@@ -74,7 +74,7 @@ test("Calibration > Auto home homes the printer through G28 W, then the status s
   const r = await runSim({ input: input + "\n", maxSeconds: 100 });
   assert.equal(r.report.exit, "done", r.stderr);
   const [calibration, status] = screens(r);
-  assert.deepEqual(calibration, [">Main               ", " Auto home          ", " Show end stops    >", "                    "]);
+  assert.deepEqual(calibration, [">Main               ", " Auto home          ", " Calibrate XYZ      ", " Calibrate Z        "]);
   assert.match(status[1], /^X\s*-?[\d.]+ Y\s*-?[\d.]+ Z\s*-?[\d.]+$/, "every axis homed");
   assert.equal(status[2].slice(0, 4), "Idle");
   assert.match(r.stdout, /^X:[\d.]+ Y:-?[\d.]+ Z:[\d.]+ E:0\.00 Count/m);
@@ -82,7 +82,7 @@ test("Calibration > Auto home homes the printer through G28 W, then the status s
 });
 
 test("Calibration > Show end stops: the probe reads TRIGGERED over the bed at Z 0 and open 5 mm above", async () => {
-  const input = ["G28 W", "G1 Z0.2 F600", "M400", "@click", "@r 3", "@click", "@r 2", "@click", "@lcd", "G1 Z5 F600", "M400", "@wait 300", "@lcd"].join("\n");
+  const input = ["G28 W", "G1 Z0.2 F600", "M400", "@click", "@r 3", "@click", "@r 7", "@click", "@lcd", "G1 Z5 F600", "M400", "@wait 300", "@lcd"].join("\n");
   const r = await runSim({ input: input + "\n", maxSeconds: 60 });
   assert.equal(r.report.exit, "done", r.stderr);
   const [low, high] = screens(r);
@@ -228,4 +228,40 @@ test("Live adjust Z while the first layer prints lowers the nozzle by 20 detents
   const b2 = again.report.truth.firstLayer.map[0][4]!;
   assert.ok(Math.abs(b2 - b) < 0.003, `after a restart line B ${b2} mm, ${b} mm before`);
   noViolations(again);
+});
+
+test("Calibration > Calibrate XYZ runs M45 with its progress screen; a long press cancels it, and the result stays until a click", async () => {
+  const scenario = JSON.parse(fs.readFileSync("tests/scenarios/skew-mild.json", "utf8"));
+  const input = [
+    "G28 W",
+    "@click",
+    "@r 3", // Calibration
+    "@click",
+    "@lcd",
+    "@r 2", // Calibrate XYZ
+    "@click",
+    "@wait 15000",
+    "@lcd", // searching the first point
+    "@long", // cancel
+    "M400",
+    "@wait 5000",
+    "@lcd", // the result: 5 s later, still there
+    "@click",
+    "@wait 300",
+    "@lcd",
+  ].join("\n");
+  const r = await runSim({ input: input + "\n", scenario, maxSeconds: 120, timeoutSeconds: 60 });
+  assert.equal(r.report.exit, "done", r.stderr);
+  const [calibration, searching, result, status] = screens(r);
+  assert.deepEqual(calibration, [">Main               ", " Auto home          ", " Calibrate XYZ      ", " Calibrate Z        "]);
+  assert.deepEqual(searching, ["Calibrating XYZ     ", "Searching bed       ", "calibration point   ", "1/4 ................"]);
+  assert.deepEqual(result, ["Calibrating XYZ     ", "XYZ cal. cancelled  ", "                    ", "Click to continue   "]);
+  assert.equal(status[3], "XYZ cal. cancelled  ");
+  assert.equal(status[2].slice(0, 4), "Idle");
+  // The same M45 as the serial port's: its lines went to the host, and it stopped on the cancel.
+  assert.match(r.stdout, /^Searching bed calibration point 1 of 4$/m);
+  assert.doesNotMatch(r.stdout, /calibration point 2 of 4/);
+  assert.match(r.stdout, /^echo:XYZ calibration cancelled on the panel; the bed transform is reset$/m);
+  assert.equal(r.report.truth.contacts, 0, "the nozzle never touched the bed");
+  noViolations(r);
 });

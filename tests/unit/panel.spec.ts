@@ -11,6 +11,7 @@ import { initStepper } from "../../assembly/motion/stepper";
 import { beepCount, setButton, setMillis, takeOutput, turnEncoder } from "./helpers";
 import { clearFault, raiseFault } from "../../assembly/system/fault";
 import { rom } from "../../assembly/rom";
+import { beginProgress, endProgress, progressActive, progressCancelled, setProgress } from "../../assembly/ui/progress";
 
 let now: u32 = 100000;
 
@@ -167,17 +168,53 @@ describe("the menus", () => {
     expect(menu.screen).toBe(Screen.Status);
   });
 
-  it("calls the owner once when a fault latches, and shows the status screen with its reason", () => {
+  it("calls the owner once when a fault latches, and shows its notice until a click, then the status screen", () => {
     click();
     expect(menu.screen).toBe(Screen.Menu);
     const beeps = beepCount();
     raiseFault(rom("test fault"), rom("Test fault"), false);
     run(50);
+    expect(menu.screen).toBe(Screen.Notice);
+    expect(beepCount() - beeps).toBe(1);
+    run(panel.TIMEOUT_TO_STATUS_MS + 1000);
+    expect(menu.screen).toBe(Screen.Notice);
+    expect(beepCount() - beeps).toBe(1);
+    click();
     expect(menu.screen).toBe(Screen.Status);
-    expect(beepCount() - beeps).toBe(1);
-    run(2000);
-    expect(beepCount() - beeps).toBe(1);
     clearFault();
     takeOutput();
+  });
+
+  it("shows a procedure's progress when it begins, cancels it on a long press, and its result when it ends", () => {
+    click(); // a menu
+    beginProgress(rom("Test procedure"), 3);
+    run(5);
+    expect(menu.screen).toBe(Screen.Progress);
+    setProgress(rom("Step"), 1);
+    run(5);
+    turn(3); // the knob does nothing here
+    expect(menu.screen).toBe(Screen.Progress);
+    expect(progressCancelled).toBe(false);
+    setButton(1);
+    run(1100);
+    setButton(0);
+    run(50);
+    expect(progressCancelled).toBe(true);
+    expect(menu.screen).toBe(Screen.Progress);
+    endProgress();
+    run(5);
+    expect(menu.screen).toBe(Screen.Notice);
+    click();
+    expect(menu.screen).toBe(Screen.Status);
+    // The next procedure starts uncancelled.
+    beginProgress(rom("Test procedure"), 3);
+    expect(progressCancelled).toBe(false);
+    run(5);
+    click(); // out of the way: the procedure goes on
+    expect(menu.screen).toBe(Screen.Status);
+    expect(progressActive).toBe(true);
+    endProgress();
+    run(5);
+    expect(menu.screen).toBe(Screen.Status);
   });
 });
