@@ -36,6 +36,7 @@ export const enum MenuId {
   Tune = 4,
   Preheat = 5,
   Temperature = 6,
+  Info = 7,
 }
 
 /** Rows a menu shows at once. */

@@ -11,7 +11,7 @@ import * as commands from "./commands";
 import * as motion from "../motion/motion";
 import { X, Y, Z } from "../motion/axes";
 import * as keepalive from "../system/keepalive";
-import { Value } from "./screens";
+import { InfoPage, Value } from "./screens";
 
 export function listItems(id: MenuId): void {
   switch (id) {
@@ -33,6 +33,9 @@ export function listItems(id: MenuId): void {
     case MenuId.Temperature:
       temperatureMenu();
       break;
+    case MenuId.Info:
+      infoMenu();
+      break;
     default:
       calibrationMenu();
       break;
@@ -51,7 +54,14 @@ function mainMenu(): void {
   else submenu(menuLabel("Preheat"), MenuId.Preheat);
   submenu(menuLabel("Settings"), MenuId.Settings);
   submenu(menuLabel("Calibration"), MenuId.Calibration);
-  screenItem(menuLabel("Info"), Screen.Info, 0);
+  submenu(menuLabel("Info"), MenuId.Info);
+}
+
+/** Info: the firmware and its settings; the XYZ calibration's result (ui/screens.ts's InfoPage). */
+function infoMenu(): void {
+  back(menuLabel("Main"));
+  screenItem(menuLabel("Printer"), Screen.Info, InfoPage.Printer);
+  screenItem(menuLabel("XYZ calibration"), Screen.Info, InfoPage.Xyz);
 }
 
 const LIVE_ADJUST_BELOW_MM: f32 = 2;

@@ -14,10 +14,14 @@ import { formatUint } from "../format";
 import { Heater } from "../temperature/heater";
 import { lcdText } from "./text";
 import { eepromRead, readInputs, romByte } from "../hal";
-import { BoardKey, boardText } from "../board";
+import { BoardKey, boardF32, boardText } from "../board";
+import * as transform from "../calibration/bedTransform";
+import { MILD_MAX_RAD, PERPENDICULAR_MAX_RAD } from "../calibration/skewVerdict";
+import { DEG_PER_RAD } from "../calibration/smallAngle";
+import { S } from "../settings/store";
 import { FIRMWARE_NAME, FIRMWARE_VERSION } from "../version";
 import * as motion from "../motion/motion";
-import { E, axisLetter } from "../motion/axes";
+import { E, X, Y, axisLetter } from "../motion/axes";
 import { INPUT_PROBE, INPUT_X_MIN, INPUT_Y_MIN } from "../motion/inputs";
 import * as queue from "../gcode/queue";
 import * as settings from "../settings/store";
@@ -216,6 +220,67 @@ function renderLiveAdjust(row: u32): void {
   }
 }
 
+/**
+ * The XYZ calibration in use (calibration/bedTransform.ts), as Prusa's "XYZ cal. details":
+ *   Skew:     0.206 deg
+ *   mild (0.12 - 0.25)
+ *   Front row, Y min:
+ *   L   4.93 R   5.02 mm
+ * The skew is the angle between the machine's axes less 90 degrees: the Y axis' angle a2 less
+ * the X axis' a1, with X axis (cos a1, sin a1) and Y axis (-sin a2, cos a2); the class uses
+ * Prusa's limits (calibration/skewVerdict.ts). The front row: how far into the Y travel the
+ * probe is over the left and right front targets, the room M45 had to sweep into them from the
+ * front (Prusa's "Y distance from min"); below 0 the target is out of reach.
+ */
+function renderXyz(row: u32): void {
+  if (transform.isIdentity()) {
+    if (row == 0) lineText(lcdText("XYZ not calibrated"), false);
+    else if (row == 1) lineText(lcdText("(Calibration > XYZ)"), false);
+    return;
+  }
+  if (row == 0) {
+    lineText(lcdText("Skew:"), false);
+    lineNumber(skewRad() * DEG_PER_RAD, 3, 10);
+    lineText(lcdText(" deg"), false);
+  } else if (row == 1) {
+    const skew = Mathf.abs(skewRad());
+    if (skew <= PERPENDICULAR_MAX_RAD) lineText(lcdText("ok (0.12 at most)"), false);
+    else if (skew <= MILD_MAX_RAD) lineText(lcdText("mild (0.12 - 0.25)"), false);
+    else lineText(lcdText("over 0.25: extreme"), false);
+  } else if (row == 2) {
+    lineText(lcdText("Front row, Y min:"), false);
+  } else {
+    lineText(lcdText("L"), false);
+    lineNumber(frontTargetReachMm(0), 2, 7);
+    lineText(lcdText(" R"), false);
+    lineNumber(frontTargetReachMm(2), 2, 7);
+    lineText(lcdText(" mm"), false);
+  }
+}
+
+/** a2 - a1 from the transform's unit axis vectors: sin a1 = vxY, sin a2 = -vyX. */
+function skewRad(): f32 {
+  return asinSmall(-transform.yAxisX()) - asinSmall(transform.xAxisY());
+}
+
+/**
+ * asin of a small sine, x + x^3/6 + 3x^5/40 (Mathf.asin works in f64, which the firmware may
+ * not use). The first term left out, 5x^7/112, is under 6e-7 rad at x = 0.2 (11.5 degrees,
+ * calibration/smallAngle.ts's range), a thousandth of the 0.001 degree the screen shows.
+ */
+function asinSmall(x: f32): f32 {
+  const x2 = x * x;
+  return x * (1 + (x2 / 6) * (1 + (x2 * 9) / 20));
+}
+
+/** Machine Y with the probe over front target `column`, less the Y travel's lower limit, mm. */
+function frontTargetReachMm(column: i32): f32 {
+  const x = boardF32(BoardKey.BedTargetX0 + column) - settings.axisF32(S.ProbeOffset, X);
+  const y = boardF32(BoardKey.BedTargetY0) - settings.axisF32(S.ProbeOffset, Y);
+  transform.worldToMachine(x, y);
+  return transform.outY - motion.minLimit(Y);
+}
+
 // ---------------------------------------------------------------------------------------------
 // A long procedure's progress (ui/progress.ts), as Prusa's M45 shows "Searching bed calibration
 // point" with "n of 4": the title, what the step does over two rows (wrapped between words),
@@ -353,7 +418,16 @@ function readSettingsState(): SettingsState {
   return SettingsState.Saved;
 }
 
+export const enum InfoPage {
+  Printer = 0, // name, version, board, machine, settings state
+  Xyz = 1, // the XYZ calibration: skew against Prusa's limits, the front row's reach
+}
+
 function renderInfo(row: u32): void {
+  if (screenArg == <i32>InfoPage.Xyz) {
+    renderXyz(row);
+    return;
+  }
   if (row == 0) {
     lineText(FIRMWARE_NAME, false);
     lineChar(32);

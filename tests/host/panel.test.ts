@@ -4,6 +4,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import { HostPrinter, countOks } from "../../hal/host/hal.ts";
+import { readTruth } from "../../tools/sim/truth.ts";
 
 async function boot(): Promise<HostPrinter> {
   const p = await HostPrinter.boot();
@@ -18,10 +19,15 @@ test("Settings > Store settings saves the settings as M500 does, with no reply f
   assert.equal(p.lcdRows()[0], ">Info screen        ");
   p.turn(4);
   p.click(); // Info
+  assert.deepEqual(p.lcdRows().slice(0, 3).map((r) => r.trimEnd()), [">Main", " Printer           \x7e", " XYZ calibration   \x7e"]);
+  p.turn(1);
+  p.click(); // Printer
   assert.equal(p.lcdRows()[0].trimEnd(), "Plumb 0.1.0");
   assert.equal(p.lcdRows()[1].trimEnd(), "MiniRambo 1.3a");
   assert.equal(p.lcdRows()[3].trimEnd(), "EEPROM: empty");
-  p.click(); // back to the main menu
+  p.click(); // back to Info
+  p.turn(-1);
+  p.click(); // back to the main menu, on Info
   p.turn(-2);
   p.click(); // Settings
   p.turn(3);
@@ -36,6 +42,8 @@ test("Settings > Store settings saves the settings as M500 does, with no reply f
   assert.equal(p.lcdRows()[2].slice(0, 4), "Idle");
   p.click();
   p.turn(4);
+  p.click();
+  p.turn(1);
   p.click();
   assert.equal(p.lcdRows()[3].trimEnd(), "Settings: saved");
   // A setting changed from the host: no longer what the EEPROM holds.
@@ -170,6 +178,37 @@ test("Calibration > Calibrate XYZ homes, runs M45 to its end with the progress s
   p.click();
   assert.equal(p.lcdRows()[3].trimEnd(), "XYZ calibration ok");
   assert.equal(p.lcdRows()[2].slice(0, 4), "Idle");
+
+  // Info > XYZ calibration: the skew M45 reported, Prusa's class for it, and how far into the Y
+  // travel the probe is over the front corner targets (the model's truth: where they really are).
+  p.click();
+  p.turn(4);
+  p.click(); // Info
+  p.turn(2);
+  p.click(); // XYZ calibration
+  const rows = p.lcdRows();
+  const skew = Number(/XYZ calibration: skew (-?\d+\.\d+) deg/.exec(out)![1]);
+  const shown = /^Skew: +(-?\d+\.\d{3}) deg$/.exec(rows[0].trimEnd());
+  assert.ok(shown, rows[0]);
+  assert.ok(Math.abs(Number(shown[1]) - skew) <= 0.0015, `${shown[1]} against M45's ${skew}`);
+  assert.equal(rows[1].trimEnd(), "mild (0.12 - 0.25)");
+  assert.equal(rows[2].trimEnd(), "Front row, Y min:");
+  const reach = /^L +(-?\d+\.\d\d) R +(-?\d+\.\d\d) mm$/.exec(rows[3].trimEnd());
+  assert.ok(reach, rows[3]);
+  const truth = readTruth(p.model);
+  const Y_MIN = -4; // boards/minirambo/board.json
+  assert.ok(Math.abs(Number(reach[1]) - (truth.targets[0].probeOverMm[1] - Y_MIN)) < 0.1, `left ${reach[1]} mm`);
+  assert.ok(Math.abs(Number(reach[2]) - (truth.targets[2].probeOverMm[1] - Y_MIN)) < 0.1, `right ${reach[2]} mm`);
+});
+
+test("Info > XYZ calibration before any calibration says so and where to start one", async () => {
+  const p = await boot();
+  p.click();
+  p.turn(4);
+  p.click();
+  p.turn(2);
+  p.click();
+  assert.deepEqual(p.lcdRows().slice(0, 2).map((r) => r.trimEnd()), ["XYZ not calibrated", "(Calibration > XYZ)"]);
 });
 
 test("a fault takes over the display with its reason until a click, whatever the panel showed", async () => {
