@@ -20,6 +20,8 @@ import { S } from "../settings/store";
 import { crc16Update } from "../settings/crc";
 import { eepromRead, eepromWrite } from "../hal";
 import * as stepper from "./stepper";
+import * as motion from "./motion";
+import { faultActive } from "../system/fault";
 import { Z, dirBit, dirInvertMask } from "./axes";
 
 /**
@@ -43,9 +45,12 @@ export function zOffset(): f32 {
 
 /**
  * Moves the nozzle `steps` Z steps (> 0 up) and the Z offset with it. An adjustment that would take
- * the offset out of its range is cut short at the range's end. Returns the steps taken.
+ * the offset out of its range is cut short at the range's end. Returns the steps taken (0 with Z
+ * not homed or a fault latched).
  */
 export function babystep(steps: i32): i32 {
+  // Only where Z is known and driven: M84 or a fault (drivers off) would leave steps and offset apart.
+  if (faultActive() || !motion.isHomed(Z)) return 0;
   const perMm = stepsPerMm();
   const now = zOffset();
   // Whole steps only: the offset moves by exactly what the nozzle moves.
