@@ -15,6 +15,7 @@ import { X, Y, Z } from "../motion/axes";
 import { INPUT_PROBE } from "../motion/inputs";
 import { readInputs } from "../hal";
 import { faultActive } from "../system/fault";
+import { progressCancelled } from "../ui/progress";
 
 /** Lowest nozzle height any calibration move goes to, mm. The MK42's induction targets switch a
  * nominal PINDA with the nozzle 0.4 mm up (board.json probe offset); a sensor 15 % weak at 0.19 mm
@@ -37,6 +38,11 @@ const TRAVEL_XY_SPEED: f32 = 100;
  * slow enough that the deceleration after the stop is not needed (the move stops dead). */
 const SWEEP_SPEED: f32 = 15;
 
+/** A fault latched, or the owner cancelled on the panel's progress screen: stop, as aborted. */
+function stopped(): bool {
+  return faultActive() || progressCancelled;
+}
+
 export const NOT_FOUND: f32 = -1000;
 export const STUCK: f32 = -2000;
 export const ABORTED: f32 = -3000;
@@ -47,7 +53,7 @@ export const enum SweepResult {
   StartInside = 1,
   /** Reached the end without switching. */
   Miss = 2,
-  /** A fault (M112) stopped it. */
+  /** A fault (M112) stopped it, or the owner cancelled (ui/progress.ts). */
   Aborted = 3,
 }
 
@@ -100,11 +106,11 @@ export function probeAt(x: f32, y: f32, floorMm: f32): f32 {
   probeCount++;
   travelTo(x, y, HOVER_MM);
   if (motion.native(Z) > HOVER_MM) moveZTo(HOVER_MM);
-  if (faultActive()) return ABORTED;
+  if (stopped()) return ABORTED;
   if (probeSwitched()) return STUCK;
   motion.moveAxisBy(Z, floorMm - motion.native(Z), PROBE_Z_SPEED, INPUT_PROBE);
   const hit = motion.runCheckedMove();
-  if (faultActive()) return ABORTED;
+  if (stopped()) return ABORTED;
   const z = motion.native(Z);
   moveZTo(HOVER_MM);
   return hit ? z : NOT_FOUND;
@@ -127,17 +133,17 @@ export function sweep(x0: f32, y0: f32, x1: f32, y1: f32, z: f32): SweepResult {
   y1 = clampAxis(y1, Y);
   motion.moveXYTo(x0, y0, TRAVEL_XY_SPEED);
   motion.synchronize();
-  if (faultActive()) return SweepResult.Aborted;
+  if (stopped()) return SweepResult.Aborted;
   if (probeSwitched()) return SweepResult.StartInside;
   motion.moveAxisBy(Z, z - motion.native(Z), PROBE_Z_SPEED, INPUT_PROBE);
-  if (motion.runCheckedMove()) return faultActive() ? SweepResult.Aborted : SweepResult.StartInside;
-  if (faultActive()) return SweepResult.Aborted;
+  if (motion.runCheckedMove()) return stopped() ? SweepResult.Aborted : SweepResult.StartInside;
+  if (stopped()) return SweepResult.Aborted;
   motion.nativePosition(target);
   motion.setMmAt(target, X, x1);
   motion.setMmAt(target, Y, y1);
   motion.queueNative(target, SWEEP_SPEED, INPUT_PROBE);
   const hit = motion.runCheckedMove();
-  if (faultActive()) return SweepResult.Aborted;
+  if (stopped()) return SweepResult.Aborted;
   hitX = motion.native(X);
   hitY = motion.native(Y);
   moveZTo(above);

@@ -27,6 +27,7 @@
 // 4. The nine-point fit, weighted by each centre's uncertainty; the verdict; the transform.
 // 5. Reference heights: the probe's switching height over each centre (mean of two probes).
 
+import { beginPhase, setProgress } from "../ui/progress";
 import * as motion from "../motion/motion";
 import { X, Y, Z } from "../motion/axes";
 import * as settings from "../settings/store";
@@ -296,6 +297,8 @@ function climb(x: f32, y: f32): i32 {
 const FOUR: StaticArray<i32> = [1, 5, 7, 3];
 
 function progress(t: RomText, k: i32, n: i32): void {
+  if (k == 1) beginPhase(<u32>n); // the panel's progress screen (ui/progress.ts)
+  setProgress(t, <u32>k);
   out.text(t);
   out.int(k);
   out.text(rom(" of "));

@@ -2,6 +2,7 @@
 // per-point detail). The verdicts and failures say what Prusa's say (mesh_bed_calibration.h,
 // reference-prusa.md section 1), in the project's words, with what the owner can do.
 
+import { beginProgress, endProgress, progressCancelled } from "../ui/progress";
 import * as parser from "./parser";
 import { Letter } from "./letters";
 import * as out from "../serial/out";
@@ -20,7 +21,11 @@ export function m44(): void {
 
 export function m45(): void {
   const zOnly = parser.has(Letter.Z);
+  // The panel's progress screen; a long press there cancels (calibration/probing.ts reads it).
+  beginProgress(zOnly ? rom("Calibrating Z") : rom("Calibrating XYZ"), zOnly ? 9 : 4);
   const r = xyz.run(zOnly, parser.has(Letter.V));
+  const cancelled = progressCancelled;
+  endProgress();
   switch (r) {
     case Outcome.Perpendicular:
       if (zOnly) out.line(rom("echo:Reference heights measured (M500 saves them)"));
@@ -36,7 +41,8 @@ export function m45(): void {
       out.line(rom("Error:M45 needs X, Y and Z homed (G28 first); nothing measured"));
       return;
     case Outcome.Aborted:
-      out.line(rom("Error:XYZ calibration aborted; the bed transform is reset"));
+      if (cancelled) out.line(rom("echo:XYZ calibration cancelled on the panel; the bed transform is reset"));
+      else out.line(rom("Error:XYZ calibration aborted; the bed transform is reset"));
       break;
     case Outcome.ProbeStuck:
       failure(rom("Error:XYZ calibration failed: the probe stays switched where it should be open (check the probe and its cable) at point "));
@@ -52,6 +58,7 @@ export function m45(): void {
     out.line(rom("echo:The bed transform is in use for every move; M500 saves it and the reference heights"));
   }
   if (r == Outcome.Perpendicular || r == Outcome.Mild || r == Outcome.Extreme) setStatus(rom("XYZ calibration ok"));
+  else if (r == Outcome.Aborted && cancelled) setStatus(rom("XYZ cal. cancelled"));
   else setStatus(rom("XYZ calibration failed"));
 }
 

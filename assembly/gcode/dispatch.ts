@@ -5,6 +5,7 @@
 // (M112, M410, M108) were acted on when their line arrived (serial/receiver.ts); here they act
 // again only where that is harmless, so a line the receiver's watch did not recognise still works.
 
+import * as babystepCommands from "./babystepCommands";
 import * as parser from "./parser";
 import * as out from "../serial/out";
 import { rom } from "../rom";
@@ -143,6 +144,8 @@ function run(text: usize, length: u32): void {
         return levelingCommands.m420();
       case 421:
         return levelingCommands.m421();
+      case 290:
+        return babystepCommands.m290();
       case 999:
         return m999();
       case 106:

@@ -24,7 +24,7 @@
 import { readInputs, stepperBarrier, stepperWake } from "../hal";
 import * as planner from "./planner";
 import { B, BLOCKS } from "./planner";
-import { AXES, stepBit } from "./axes";
+import { AXES, Z, dirBit, stepBit } from "./axes";
 
 /**
  * How the HALs run the step interrupt: the one scheduling policy of hal/avr/main.c and
@@ -90,7 +90,10 @@ const enum T {
   GroupLeft = 74, // u8 events of the current group still to come (0: the next starts a group)
   Repeats = 75, // u8 copies of the returned event to pulse right after it
   Stop = 76, // u8 (main loop) 1: take no further segment (M410, M112); see requestStop()
-  Size = 77,
+  BabyAsked = 77, // u8 (main loop) babysteps handed over, wraps (motion/babystep.ts)
+  BabyDone = 78, // u8 (interrupt) babysteps made, wraps
+  BabyDir = 79, // u8 (main loop) the Z direction-port bit for them, set while none is pending
+  Size = 80,
 }
 const st = memory.data(T.Size);
 
@@ -225,7 +228,10 @@ function nextSegmentCold(): u32 {
   }
   if ((load<u8>(st + T.Aborted) | load<u8>(st + T.Stop)) != 0) return idleWord();
   const tail = <u32>load<u8>(st + T.SegTail);
-  if (tail == <u32>load<u8>(st + T.SegHead)) return idleWord();
+  if (tail == <u32>load<u8>(st + T.SegHead)) {
+    if (load<u8>(st + T.BabyAsked) != load<u8>(st + T.BabyDone)) return babystepWhileIdle();
+    return idleWord();
+  }
   const seg = segments + tail * SEG_BYTES;
   const flags = <u32>load<u8>(seg + G.Flags);
   if (flags & FIRST_OF_BLOCK) startBlock(planner.blockAddress(load<u8>(seg + G.Block)));
@@ -236,7 +242,59 @@ function nextSegmentCold(): u32 {
   store<u8>(st + T.EndsBlock, <u8>(flags & LAST_OF_BLOCK));
   store<u8>(st + T.SegTail, <u8>((tail + 1) % SEGMENTS));
   store<u8>(st + T.Idle, 0);
-  return event(events - 1); // this call makes the segment's first event
+  const word = event(events - 1); // this call makes the segment's first event
+  // A babystep rides on the segment's first event when the block leaves Z alone, is not a
+  // homing or probing move, and the event is not repeated (its copies would step Z again).
+  if (
+    load<u8>(st + T.BabyAsked) != load<u8>(st + T.BabyDone) &&
+    load<u32>(st + T.Steps + (<usize>Z << 2)) == 0 &&
+    (<u32>load<u8>(st + T.Slow) & CHECKED) == 0 &&
+    load<u8>(st + T.Repeats) == 0
+  ) {
+    return withBabystep(word);
+  }
+  return word;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Babysteps (motion/babystep.ts, M290 and the panel's Live adjust Z): single Z steps that move the
+// nozzle without the planner knowing, so that the position G-code sees stays where it was. One
+// rides on the first event of a segment (one per SEGMENT_SECONDS, 400 a second: 1 mm/s at the
+// MK2's 400 steps/mm), or, with nothing to step, one every BABYSTEP_IDLE_TICKS. The direction is
+// written with the word and the step comes at the next event, at least the HAL's minimum gap
+// later, past the drivers' direction setup time (A4982: 200 ns).
+
+/** With no segment: one babystep every 1 ms (2000 ticks of 0.5 us), 2.5 mm/s at 400 steps/mm. */
+const BABYSTEP_IDLE_TICKS: u32 = 2000;
+
+/** `word` with a Z step added and Z's direction bit replaced by the babystep's. */
+function withBabystep(word: u32): u32 {
+  store<u8>(st + T.BabyDone, load<u8>(st + T.BabyDone) + 1);
+  const dirMask = dirBit(Z) << 8;
+  return (word & ~dirMask) | (<u32>load<u8>(st + T.BabyDir) << 8) | <u32>load<u8>(st + T.StepBit + 2);
+}
+
+function babystepWhileIdle(): u32 {
+  store<u8>(st + T.Idle, 0);
+  return withBabystep((BABYSTEP_IDLE_TICKS << 16) | (<u32>load<u8>(st + T.Dir) << 8));
+}
+
+/** The interrupt has made every babystep handed over. */
+export function babystepsDone(): bool {
+  stepperBarrier();
+  return load<u8>(st + T.BabyAsked) == load<u8>(st + T.BabyDone);
+}
+
+/**
+ * Hands `count` (1-255) babysteps to the interrupt, all one way: `zDirBits` is Z's bit of the
+ * direction port for them (the board's inversion applied). Only when babystepsDone().
+ */
+export function queueBabysteps(count: u32, zDirBits: u32): void {
+  store<u8>(st + T.BabyDir, <u8>zDirBits);
+  stepperBarrier(); // the direction is in memory before the interrupt can see the count
+  store<u8>(st + T.BabyAsked, <u8>(<u32>load<u8>(st + T.BabyAsked) + count));
+  stepperBarrier();
+  stepperWake();
 }
 
 function startBlock(b: usize): void {

@@ -4,7 +4,7 @@ import * as out from "../serial/out";
 import { rom } from "../rom";
 import * as settings from "./store";
 import { LoadResult, SETTINGS_VERSION } from "./store";
-import { setStatus } from "../ui/status";
+import { setStatusNotice } from "../ui/status";
 
 /** atBoot: the firmware now runs on factory defaults; otherwise nothing was changed. */
 export function reportLoadFailure(r: LoadResult, atBoot: bool): void {
@@ -46,7 +46,7 @@ export function reportLoadFailure(r: LoadResult, atBoot: bool): void {
   }
   if (atBoot) {
     out.line(rom(". Using factory defaults; check them and save with M500"));
-    setStatus(rom("EEPROM bad: defaults"));
+    setStatusNotice(rom("EEPROM bad: defaults")); // on the display until the owner clicks
   } else {
     out.line(rom("; nothing changed"));
   }

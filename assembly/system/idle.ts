@@ -6,6 +6,7 @@
 import { poll } from "../serial/receiver";
 import { watchdogReset } from "../hal";
 import { service } from "../motion/motion";
+import * as babystep from "../motion/babystep";
 import { serviceEmergencies } from "./emergency";
 import * as keepalive from "./keepalive";
 import * as display from "../ui/display";
@@ -18,6 +19,7 @@ export function idle(): void {
   poll();
   serviceEmergencies();
   service();
+  babystep.service();
   watchdogReset();
   keepalive.check();
   panel.poll();

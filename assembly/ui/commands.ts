@@ -48,3 +48,18 @@ export function run(line: RomText): bool {
   alert();
   return false;
 }
+
+/**
+ * Queues two or three whole lines (`c` 0: two), all or none, so that a half-done action (a
+ * nozzle preheated without its bed) never happens; the alert tone when the queue has no room.
+ */
+export function runAll(a: RomText, b: RomText, c: RomText): bool {
+  if (queue.freeSlots() < (c != 0 ? <u32>3 : <u32>2)) {
+    alert();
+    return false;
+  }
+  run(a);
+  run(b);
+  if (c != 0) run(c);
+  return true;
+}

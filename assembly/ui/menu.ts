@@ -23,6 +23,9 @@ export const enum Screen {
   Edit = 2,
   Endstops = 3,
   Info = 4,
+  LiveAdjustZ = 5,
+  Progress = 6, // a long procedure's progress (ui/progress.ts)
+  Notice = 7, // a result or an error, until a click acknowledges it (arg: ui/screens.ts's Notice)
 }
 
 export const enum MenuId {
@@ -31,6 +34,9 @@ export const enum MenuId {
   MoveAxis = 2,
   Calibration = 3,
   Tune = 4,
+  Preheat = 5,
+  Temperature = 6,
+  Info = 7,
 }
 
 /** Rows a menu shows at once. */

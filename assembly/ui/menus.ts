@@ -4,14 +4,14 @@
 // Entries for features the firmware does not have yet are not shown: the places they go are
 // marked "LATER (issue N)" below, so adding one is adding its line.
 
-import { rom } from "../rom";
+import { RomText, rom } from "../rom";
 import { menuLabel } from "./text";
 import { MenuId, Screen, action, back, screenItem, submenu } from "./menu";
 import * as commands from "./commands";
 import * as motion from "../motion/motion";
 import { X, Y, Z } from "../motion/axes";
 import * as keepalive from "../system/keepalive";
-import { Value } from "./screens";
+import { InfoPage, Value } from "./screens";
 
 export function listItems(id: MenuId): void {
   switch (id) {
@@ -27,6 +27,15 @@ export function listItems(id: MenuId): void {
     case MenuId.Tune:
       tuneMenu();
       break;
+    case MenuId.Preheat:
+      preheatMenu();
+      break;
+    case MenuId.Temperature:
+      temperatureMenu();
+      break;
+    case MenuId.Info:
+      infoMenu();
+      break;
     default:
       calibrationMenu();
       break;
@@ -35,18 +44,36 @@ export function listItems(id: MenuId): void {
 
 function mainMenu(): void {
   back(menuLabel("Info screen"));
-  // LATER (issue 11/12): "Live adjust Z", only while printing low (Z < 2 mm).
+  // "Live adjust Z" while printing low, as Prusa's (Z below Z_HEIGHT_HIDE_LIVE_ADJUST_MENU, 2 mm).
+  if (printing() && motion.isHomed(Z) && motion.logical(Z) < LIVE_ADJUST_BELOW_MM) {
+    screenItem(menuLabel("Live adjust Z"), Screen.LiveAdjustZ, 0);
+  }
   // "Tune" while the printer works (moves planned, or a command running), as Prusa's shows it
-  // while moves are planned. LATER (issue 8/12): otherwise "Preheat" (PLA/PET/ABS/..., Cooldown).
-  if (motion.isMoving() || keepalive.isBusy()) submenu(menuLabel("Tune"), MenuId.Tune);
+  // while moves are planned; otherwise "Preheat".
+  if (printing()) submenu(menuLabel("Tune"), MenuId.Tune);
+  else submenu(menuLabel("Preheat"), MenuId.Preheat);
   submenu(menuLabel("Settings"), MenuId.Settings);
   submenu(menuLabel("Calibration"), MenuId.Calibration);
-  screenItem(menuLabel("Info"), Screen.Info, 0);
+  submenu(menuLabel("Info"), MenuId.Info);
+}
+
+/** Info: the firmware and its settings; the XYZ calibration's result (ui/screens.ts's InfoPage). */
+function infoMenu(): void {
+  back(menuLabel("Main"));
+  screenItem(menuLabel("Printer"), Screen.Info, InfoPage.Printer);
+  screenItem(menuLabel("XYZ calibration"), Screen.Info, InfoPage.Xyz);
+}
+
+const LIVE_ADJUST_BELOW_MM: f32 = 2;
+
+/** The printer works: moves planned or stepping, or a command running. */
+function printing(): bool {
+  return motion.isMoving() || keepalive.isBusy();
 }
 
 function settingsMenu(): void {
   back(menuLabel("Main"));
-  // LATER (issue 8/12): "Temperature" (nozzle, bed, fan targets).
+  submenu(menuLabel("Temperature"), MenuId.Temperature);
   submenu(menuLabel("Move axis"), MenuId.MoveAxis);
   if (motion.enabledSteppers() != 0) {
     if (action(menuLabel("Disable steppers"), false)) commands.run(rom("M84"));
@@ -72,16 +99,65 @@ function moveAxisMenu(): void {
 function tuneMenu(): void {
   back(menuLabel("Main"));
   screenItem(menuLabel("Speed"), Screen.Edit, Value.Speed);
-  // LATER (issue 8): "Nozzle", "Bed", "Fan speed" targets.
+  screenItem(menuLabel("Nozzle"), Screen.Edit, Value.Nozzle);
+  screenItem(menuLabel("Bed"), Screen.Edit, Value.Bed);
+  screenItem(menuLabel("Fan speed"), Screen.Edit, Value.Fan);
   screenItem(menuLabel("Flow"), Screen.Edit, Value.Flow);
 }
 
+/** Settings > Temperature: the targets and the print fan, as Prusa's "Temperature" menu. */
+function temperatureMenu(): void {
+  back(menuLabel("Settings"));
+  screenItem(menuLabel("Nozzle"), Screen.Edit, Value.Nozzle);
+  screenItem(menuLabel("Bed"), Screen.Edit, Value.Bed);
+  screenItem(menuLabel("Fan speed"), Screen.Edit, Value.Fan);
+}
+
+/**
+ * Preheat: Prusa MK2's materials and their nozzle/bed targets (ultralcd.cpp's preheat menu,
+ * reference-heaters-lcd-mesh.md 3), in its order; the targets go as M104 and M140 lines, as a
+ * host would send them, and the status screen follows to show the heating. Cooldown turns both
+ * heaters and the print fan off (Prusa's lcd_cooldown also stops the fan).
+ */
+function preheatMenu(): void {
+  back(menuLabel("Main"));
+  if (action(menuLabel("ABS  -  255/100"), true)) preheat(rom("M104 S255"), rom("M140 S100"));
+  if (action(menuLabel("PLA  -  215/55"), true)) preheat(rom("M104 S215"), rom("M140 S55"));
+  if (action(menuLabel("PET  -  240/90"), true)) preheat(rom("M104 S240"), rom("M140 S90"));
+  if (action(menuLabel("HIPS -  220/100"), true)) preheat(rom("M104 S220"), rom("M140 S100"));
+  if (action(menuLabel("PP   -  254/100"), true)) preheat(rom("M104 S254"), rom("M140 S100"));
+  if (action(menuLabel("FLEX -  230/50"), true)) preheat(rom("M104 S230"), rom("M140 S50"));
+  if (action(menuLabel("Cooldown"), true)) commands.runAll(rom("M104 S0"), rom("M140 S0"), rom("M107"));
+}
+
+function preheat(nozzle: RomText, bed: RomText): void {
+  commands.runAll(nozzle, bed, 0);
+}
+
+/**
+ * Calibration, in Prusa MK2's order where the entries exist. Each entry queues the G-code the
+ * serial port would send, so the one implementation runs; the procedures that need the printer
+ * homed get a G28 W in front when it is not (Prusa's M45 homes first too), and their progress
+ * screen follows (ui/progress.ts).
+ */
 function calibrationMenu(): void {
   back(menuLabel("Main"));
   if (action(menuLabel("Auto home"), true)) commands.run(rom("G28 W"));
-  // LATER (issue 10): "Calibrate XYZ" (M45), "Calibrate Z" (M45 Z), "Reset XYZ calibr.".
-  // LATER (issue 11): "Mesh bed leveling" (G80), "Bed level correct", "Z offset",
-  // "Probe accuracy", "Mesh correction".
-  // LATER (issue 8): "PID calibration".
+  if (action(menuLabel("Calibrate XYZ"), true)) homedThen(rom("M45"));
+  if (action(menuLabel("Calibrate Z"), true)) homedThen(rom("M45 Z"));
+  // G80 and M48 come with the mesh and probe tools (issue 11).
+  if (action(menuLabel("Mesh bed leveling"), true)) homedThen(rom("G80"));
+  if (action(menuLabel("Probe accuracy"), true)) homedThen(rom("M48"));
+  // LATER (issue 11): "Z offset" (the guided paper test wants the knob for TESTZ and a click for
+  // ACCEPT), "Bed level correct" (L/R/F/B), "Mesh correction" view.
+  // M303 at Prusa's PLA nozzle temperature, 5 cycles as Prusa's menu runs it, the result used.
+  if (action(menuLabel("PID calibration"), true)) commands.run(rom("M303 E0 S215 C5 U1"));
   screenItem(menuLabel("Show end stops"), Screen.Endstops, 0);
+  if (action(menuLabel("Reset XYZ calibr."), true)) commands.run(rom("M44"));
+}
+
+/** Queues `line`, with G28 W in front when an axis is not homed. */
+function homedThen(line: RomText): void {
+  if ((motion.homedAxes() & 7) == 7) commands.run(line);
+  else commands.runAll(rom("G28 W"), line, 0);
 }

@@ -7,6 +7,11 @@
 //   menu           turn: cursor; click: the item; long press: status screen
 //   screen         turn: its value; click: back to its menu; long press: status screen
 //   any            30 s without input: status screen (Prusa's LCD_TIMEOUT_TO_STATUS)
+//   progress       shown when a long procedure begins (ui/progress.ts), wherever the panel was;
+//                  long press: cancel it (the procedure ends as aborted); click: the status
+//                  screen, the procedure going on; when it ends: its result, as a notice
+//   notice         a result or an error (a fault, a message set with setStatusNotice) takes
+//                  over the display with an alert tone; click: status screen; no timeout
 
 import { millis } from "../hal";
 import * as input from "./input";
@@ -17,11 +22,19 @@ import { listItems } from "./menus";
 import * as screens from "./screens";
 import { commit } from "./frame";
 import { faultActive } from "../system/fault";
+import { breakWait } from "../system/wait";
+import * as progress from "./progress";
+import * as status from "./status";
+import { Notice } from "./screens";
 
 export const TIMEOUT_TO_STATUS_MS: u32 = 30000;
 
 let lastInputMs: u32 = 0;
 let faultSeen = false;
+/** progress.progressBegun when its screen was last opened. */
+let progressShown: u32 = 0;
+/** progress.progressRevision drawn last: a new step redraws the progress screen at once. */
+let progressDrawn: u32 = 0;
 
 /** The display shows a menu or screen of the panel rather than the status screen. */
 export function isActive(): bool {
@@ -35,19 +48,38 @@ export function revision(): u32 {
 
 export function poll(): void {
   const now = millis();
+  const before = menu.screen;
   // A fault calls the owner (once), and the status screen shows its reason.
   const fault = faultActive();
-  if (fault && !faultSeen) {
-    input.alert();
-    menu.showStatus();
-  }
+  if (fault && !faultSeen) notice(Notice.Fault);
   faultSeen = fault;
+  if (status.takeNotice() && !fault) notice(Notice.Message);
+  if (progress.progressActive && progress.progressBegun != progressShown) {
+    progressShown = progress.progressBegun;
+    if (menu.screen != Screen.Notice) menu.openScreen(Screen.Progress, 0);
+  } else if (!progress.progressActive && menu.screen == Screen.Progress) {
+    notice(Notice.Result);
+  } else if (menu.screen == Screen.Progress && progress.progressRevision != progressDrawn) {
+    menu.changed();
+  }
+  progressDrawn = progress.progressRevision;
 
   const detents = input.takeDetents();
   const press = input.pollButton(now);
   if (detents != 0 || press != Press.None || input.isPressed()) lastInputMs = now;
 
-  if (press == Press.Long) {
+  if (menu.screen == Screen.Notice) {
+    if (press != Press.None) menu.showStatus();
+  } else if (menu.screen == Screen.Progress) {
+    if (press == Press.Long) {
+      // Cancel: the screen stays, says so, and gives way to the result when the procedure ends.
+      progress.cancelProgress();
+      breakWait();
+      menu.changed();
+    } else if (press == Press.Click) {
+      menu.showStatus(); // out of the way; the procedure goes on
+    }
+  } else if (press == Press.Long) {
     menu.showStatus();
   } else if (menu.screen == Screen.Status) {
     if (press == Press.Click) menu.openMenu(MenuId.Main);
@@ -61,8 +93,16 @@ export function poll(): void {
     }
     if (press == Press.Click) menu.goBack();
   }
-  if (menu.screen != Screen.Status && now - lastInputMs >= TIMEOUT_TO_STATUS_MS) menu.showStatus();
+  const lasting = menu.screen == Screen.Status || menu.screen == Screen.Notice || menu.screen == Screen.Progress;
+  if (!lasting && now - lastInputMs >= TIMEOUT_TO_STATUS_MS) menu.showStatus();
+  if (before == Screen.LiveAdjustZ && menu.screen != Screen.LiveAdjustZ) screens.leaveLiveAdjust();
   screens.service();
+}
+
+/** A notice takes over the display, with the alert tone. */
+function notice(kind: Notice): void {
+  input.alert();
+  menu.openScreen(Screen.Notice, <i32>kind);
 }
 
 function countItems(): i32 {

@@ -6,6 +6,12 @@
 // endProgress() when they end, however they end. The panel draws a progress screen with a bar
 // from these values while `progressActive` is true; the serial port has its own messages.
 // Nothing here moves or waits: a procedure costs the same with or without a display.
+//
+// A procedure of several phases (M45: 4 points searched, then 9 improved, then 9 heights) starts
+// each with beginPhase(total), keeping its title. Cancelling: a long press on the progress
+// screen sets `progressCancelled` (and breaks a wait, system/wait.ts, as M108 does); procedures
+// that can stop early read it where they would also stop for a fault (calibration/probing.ts)
+// and end as aborted. beginProgress() clears it, so a cancel never outlives its procedure.
 
 import { RomText } from "../rom";
 
@@ -19,6 +25,10 @@ export let progressStep: u32 = 0;
 export let progressTotal: u32 = 0;
 /** Bumped on every change, so a display knows to redraw. */
 export let progressRevision: u32 = 0;
+/** Bumped by every beginProgress(): the panel shows each procedure's progress screen once. */
+export let progressBegun: u32 = 0;
+/** The owner asked to stop the procedure (a long press on its progress screen). */
+export let progressCancelled = false;
 
 export function beginProgress(title: RomText, total: u32): void {
   progressActive = true;
@@ -27,6 +37,20 @@ export function beginProgress(title: RomText, total: u32): void {
   progressStep = 0;
   progressTotal = total;
   progressRevision++;
+  progressBegun++;
+  progressCancelled = false;
+}
+
+/** The next phase of the same procedure: `total` steps, counted from 0 again; the title stays. */
+export function beginPhase(total: u32): void {
+  progressStep = 0;
+  progressTotal = total;
+  progressRevision++;
+}
+
+/** The owner cancels the procedure on show. */
+export function cancelProgress(): void {
+  if (progressActive) progressCancelled = true;
 }
 
 /** Step `step` of the total has started; `text` says what it does (0: keep the last text). */

@@ -3,20 +3,32 @@
 // display (one row per call, like the menus) and takes the knob's input; a click goes back to
 // the menu it was opened from.
 
-import { rom } from "../rom";
+import { RomText, rom, romLength, romOffset } from "../rom";
+import * as heaters from "../temperature/heaters";
+import * as babystep from "../motion/babystep";
+import * as status from "./status";
+import { setStatus } from "./status";
+import * as progress from "./progress";
+import { faultNeedsReset } from "../system/fault";
+import { formatUint } from "../format";
+import { Heater } from "../temperature/heater";
 import { lcdText } from "./text";
-import { eepromRead, readInputs } from "../hal";
-import { BoardKey, boardText } from "../board";
+import { eepromRead, readInputs, romByte } from "../hal";
+import { BoardKey, boardF32, boardText } from "../board";
+import * as transform from "../calibration/bedTransform";
+import { MILD_MAX_RAD, PERPENDICULAR_MAX_RAD } from "../calibration/skewVerdict";
+import { DEG_PER_RAD } from "../calibration/smallAngle";
+import { S } from "../settings/store";
 import { FIRMWARE_NAME, FIRMWARE_VERSION } from "../version";
 import * as motion from "../motion/motion";
-import { E, axisLetter } from "../motion/axes";
+import { E, X, Y, axisLetter } from "../motion/axes";
 import { INPUT_PROBE, INPUT_X_MIN, INPUT_Y_MIN } from "../motion/inputs";
 import * as queue from "../gcode/queue";
 import * as settings from "../settings/store";
 import { crc16 } from "../settings/crc";
 import { Screen, screen, screenArg } from "./menu";
 import * as commands from "./commands";
-import { commit, lineChar, lineNumber, lineSpaces, lineText } from "./frame";
+import { COLS, commit, lineChar, lineLength, lineNumber, lineRight, lineSpaces, lineText, scratch } from "./frame";
 
 // ---------------------------------------------------------------------------------------------
 // Values edited with the knob: the axes of Move axis, and the speed and flow of Tune. Each has a
@@ -34,6 +46,9 @@ export const enum Value {
   MoveE = 3,
   Speed = 4, // M220: feedrate override, %
   Flow = 5, // M221: extrusion multiplier, %
+  Nozzle = 6, // M104: hotend target, C
+  Bed = 7, // M140: bed target, C
+  Fan = 8, // M106: print fan duty, 0-255 as M106 S takes it (Prusa's Tune shows the same)
 }
 
 /** mm/min: X and Y 50 mm/s, Z 10 mm/s (its limit is 12), E 2 mm/s. */
@@ -52,24 +67,61 @@ function isMove(v: i32): bool {
   return v <= <i32>Value.MoveE;
 }
 
+function isPercent(v: i32): bool {
+  return v == <i32>Value.Speed || v == <i32>Value.Flow;
+}
+
 function valueMin(v: i32): f32 {
-  if (!isMove(v)) return PERCENT_MIN;
+  if (isPercent(v)) return PERCENT_MIN;
+  if (!isMove(v)) return 0; // heaters and fan: 0 is off
   return v == E ? eStart - E_RANGE_MM : motion.minLimit(v) + motion.offsetOf(v);
 }
 
 function valueMax(v: i32): f32 {
-  if (!isMove(v)) return PERCENT_MAX;
+  if (isPercent(v)) return PERCENT_MAX;
+  if (v == <i32>Value.Nozzle) return heaters.maxTarget(Heater.Hotend);
+  if (v == <i32>Value.Bed) return heaters.maxTarget(Heater.Bed);
+  if (v == <i32>Value.Fan) return <f32>heaters.DUTY_MAX;
   return v == E ? eStart + E_RANGE_MM : motion.maxLimit(v) + motion.offsetOf(v);
 }
 
 function valueNow(v: i32): f32 {
   if (isMove(v)) return motion.logical(v);
+  if (v == <i32>Value.Nozzle) return heaters.targetOf(Heater.Hotend);
+  if (v == <i32>Value.Bed) return heaters.targetOf(Heater.Bed);
+  if (v == <i32>Value.Fan) return <f32>heaters.printFan();
   return <f32>(v == <i32>Value.Speed ? motion.feedratePercent : motion.flowPercent);
+}
+
+/** The G-code that sets value `v` (not a move), up to its number. */
+function valueCommand(v: i32): RomText {
+  if (v == <i32>Value.Speed) return rom("M220 S");
+  if (v == <i32>Value.Flow) return rom("M221 S");
+  if (v == <i32>Value.Nozzle) return rom("M104 S");
+  if (v == <i32>Value.Bed) return rom("M140 S");
+  return rom("M106 S");
+}
+
+/** The edit screen's title and the unit after its number. */
+function valueTitle(v: i32): RomText {
+  if (v == <i32>Value.Speed) return lcdText("Speed");
+  if (v == <i32>Value.Flow) return lcdText("Flow");
+  if (v == <i32>Value.Nozzle) return lcdText("Nozzle");
+  if (v == <i32>Value.Bed) return lcdText("Bed");
+  return lcdText("Fan speed");
+}
+
+function valueUnit(v: i32): RomText {
+  if (isPercent(v)) return lcdText(" %");
+  if (v == <i32>Value.Fan) return lcdText("/255");
+  return lcdText(" C");
 }
 
 /** A screen was just opened: take what it shows from the printer now. */
 export function enter(): void {
-  if (screen == Screen.Edit) {
+  if (screen == Screen.LiveAdjustZ) {
+    applied = babystep.zOffset(); // the offset when the screen opened, to show the change
+  } else if (screen == Screen.Edit) {
     target = applied = valueNow(screenArg);
     eStart = motion.logical(E);
   } else if (screen == Screen.Info) {
@@ -79,6 +131,11 @@ export function enter(): void {
 
 /** Detents turned while this screen shows: one unit (1 mm, 1 %) each, within the range. */
 export function turn(detents: i32): void {
+  if (screen == Screen.LiveAdjustZ) {
+    // One detent, one Z microstep (0.0025 mm on the MK2), clockwise up, as Prusa's.
+    babystep.babystep(detents);
+    return;
+  }
   if (screen != Screen.Edit) return;
   const v = screenArg;
   let t = target + <f32>detents;
@@ -99,7 +156,7 @@ export function service(): void {
     commands.append(rom(" F"));
     commands.appendFixed(load<f32>(MOVE_FEEDRATE + (<u32>v << 2)), 0);
   } else {
-    commands.begin(v == <i32>Value.Speed ? rom("M220 S") : rom("M221 S"));
+    commands.begin(valueCommand(v));
     commands.appendFixed(target, 0);
   }
   if (commands.submit()) applied = target;
@@ -110,6 +167,9 @@ export function service(): void {
 
 export function renderRow(row: u32): void {
   if (screen == Screen.Edit) renderEdit(row);
+  else if (screen == Screen.LiveAdjustZ) renderLiveAdjust(row);
+  else if (screen == Screen.Progress) renderProgress(row);
+  else if (screen == Screen.Notice) renderNotice(row);
   else if (screen == Screen.Endstops) renderEndstops(row);
   else renderInfo(row);
   commit(row);
@@ -123,7 +183,7 @@ function renderEdit(row: u32): void {
     else if (move) {
       lineText(lcdText("Move "), false);
       lineChar(axisLetter(v));
-    } else lineText(v == <i32>Value.Speed ? lcdText("Speed") : lcdText("Flow"), false);
+    } else lineText(valueTitle(v), false);
   } else if (row == 2) {
     lineSpaces(1);
     if (move) {
@@ -133,11 +193,185 @@ function renderEdit(row: u32): void {
       lineText(lcdText(" mm"), false);
     } else {
       lineNumber(target, 0, 5);
-      lineText(lcdText(" %"), false);
+      lineText(valueUnit(v), false);
     }
   } else if (row == 3) {
     lineText(lcdText("Turn; click: done"), false);
   }
+}
+
+/**
+ * Live adjust Z: the change since the screen opened, as Prusa's shows its babystep value on row 3,
+ * and the Z offset it goes into.
+ *   Live adjust Z
+ *
+ *     -0.050 mm
+ *   Z offset  -0.450 mm
+ */
+function renderLiveAdjust(row: u32): void {
+  if (row == 0) lineText(lcdText("Live adjust Z"), false);
+  else if (row == 2) {
+    lineNumber(babystep.zOffset() - applied, 3, 10);
+    lineText(lcdText(" mm"), false);
+  } else if (row == 3) {
+    lineText(lcdText("Z offset"), false);
+    lineNumber(babystep.zOffset(), 3, 8);
+    lineText(lcdText(" mm"), false);
+  }
+}
+
+/**
+ * The XYZ calibration in use (calibration/bedTransform.ts), as Prusa's "XYZ cal. details":
+ *   Skew:     0.206 deg
+ *   mild (0.12 - 0.25)
+ *   Front row, Y min:
+ *   L   4.93 R   5.02 mm
+ * The skew is the angle between the machine's axes less 90 degrees: the Y axis' angle a2 less
+ * the X axis' a1, with X axis (cos a1, sin a1) and Y axis (-sin a2, cos a2); the class uses
+ * Prusa's limits (calibration/skewVerdict.ts). The front row: how far into the Y travel the
+ * probe is over the left and right front targets, the room M45 had to sweep into them from the
+ * front (Prusa's "Y distance from min"); below 0 the target is out of reach.
+ */
+function renderXyz(row: u32): void {
+  if (transform.isIdentity()) {
+    if (row == 0) lineText(lcdText("XYZ not calibrated"), false);
+    else if (row == 1) lineText(lcdText("(Calibration > XYZ)"), false);
+    return;
+  }
+  if (row == 0) {
+    lineText(lcdText("Skew:"), false);
+    lineNumber(skewRad() * DEG_PER_RAD, 3, 10);
+    lineText(lcdText(" deg"), false);
+  } else if (row == 1) {
+    const skew = Mathf.abs(skewRad());
+    if (skew <= PERPENDICULAR_MAX_RAD) lineText(lcdText("ok (0.12 at most)"), false);
+    else if (skew <= MILD_MAX_RAD) lineText(lcdText("mild (0.12 - 0.25)"), false);
+    else lineText(lcdText("over 0.25: extreme"), false);
+  } else if (row == 2) {
+    lineText(lcdText("Front row, Y min:"), false);
+  } else {
+    lineText(lcdText("L"), false);
+    lineNumber(frontTargetReachMm(0), 2, 7);
+    lineText(lcdText(" R"), false);
+    lineNumber(frontTargetReachMm(2), 2, 7);
+    lineText(lcdText(" mm"), false);
+  }
+}
+
+/** a2 - a1 from the transform's unit axis vectors: sin a1 = vxY, sin a2 = -vyX. */
+function skewRad(): f32 {
+  return asinSmall(-transform.yAxisX()) - asinSmall(transform.xAxisY());
+}
+
+/**
+ * asin of a small sine, x + x^3/6 + 3x^5/40 (Mathf.asin works in f64, which the firmware may
+ * not use). The first term left out, 5x^7/112, is under 6e-7 rad at x = 0.2 (11.5 degrees,
+ * calibration/smallAngle.ts's range), a thousandth of the 0.001 degree the screen shows.
+ */
+function asinSmall(x: f32): f32 {
+  const x2 = x * x;
+  return x * (1 + (x2 / 6) * (1 + (x2 * 9) / 20));
+}
+
+/** Machine Y with the probe over front target `column`, less the Y travel's lower limit, mm. */
+function frontTargetReachMm(column: i32): f32 {
+  const x = boardF32(BoardKey.BedTargetX0 + column) - settings.axisF32(S.ProbeOffset, X);
+  const y = boardF32(BoardKey.BedTargetY0) - settings.axisF32(S.ProbeOffset, Y);
+  transform.worldToMachine(x, y);
+  return transform.outY - motion.minLimit(Y);
+}
+
+// ---------------------------------------------------------------------------------------------
+// A long procedure's progress (ui/progress.ts), as Prusa's M45 shows "Searching bed calibration
+// point" with "n of 4": the title, what the step does over two rows (wrapped between words),
+// and the step with a bar.
+//   Calibrating XYZ
+//   Searching bed
+//   calibration point
+//   2/4 #####..........
+
+function renderProgress(row: u32): void {
+  if (row == 0) lineText(progress.progressTitle, false);
+  else if (row < 3) {
+    if (progress.progressStepText != 0) wrappedRow(progress.progressStepText, row - 1);
+  } else if (progress.progressCancelled) {
+    lineText(lcdText("Cancelling..."), false);
+  } else {
+    const total = progress.progressTotal;
+    const step = progress.progressStep;
+    let n = formatUint(scratch, step);
+    lineRight(n, n);
+    lineChar(47); // '/'
+    n = formatUint(scratch, total);
+    lineRight(n, n);
+    lineChar(SPACE);
+    // The bar counts the steps finished: the one under way is not.
+    const width = COLS - lineLength();
+    const done = step > 0 ? step - 1 : 0;
+    const filled = total > 0 ? (done * width) / total : 0;
+    for (let i: u32 = 0; i < width; i++) lineChar(i < filled ? BAR_FULL : BAR_EMPTY);
+  }
+}
+
+const SPACE: u32 = 32;
+const BAR_FULL: u32 = 35; // '#'
+const BAR_EMPTY: u32 = 46; // '.'
+
+/**
+ * Row `part` (0 or 1) of a flash text folded into two rows of COLS between words: the first row
+ * ends at the last space that lets it fit; a word longer than a row is cut.
+ */
+function wrappedRow(t: RomText, part: u32): void {
+  const offset = romOffset(t);
+  let length = romLength(t);
+  let cut = length;
+  if (length > COLS) {
+    cut = COLS;
+    for (let i: u32 = COLS; i > 0; i--) {
+      if (romByte(offset + i) == SPACE) {
+        cut = i;
+        break;
+      }
+    }
+  }
+  let from: u32 = 0;
+  if (part == 1) {
+    from = cut;
+    while (from < length && romByte(offset + from) == SPACE) from++;
+  } else {
+    length = cut;
+  }
+  for (let i = from; i < length; i++) lineChar(romByte(offset + i));
+}
+
+// Notices: a procedure's result, an error, a message that must be seen. They stay until a
+// click, and the status line keeps the message afterwards.
+export const enum Notice {
+  Fault = 0, // the fault latch (system/fault.ts): its status text, and how to go on
+  Result = 1, // a procedure ended: its title, and the result it left on the status line
+  Message = 2, // ui/status.ts's setStatusNotice (e.g. EEPROM settings refused at boot)
+}
+
+function renderNotice(row: u32): void {
+  if (row == 0) {
+    if (screenArg == <i32>Notice.Fault) lineText(lcdText("Printer halted:"), false);
+    else if (screenArg == <i32>Notice.Result) lineText(progress.progressTitle, false);
+    else lineText(lcdText("Attention:"), false);
+  } else if (row == 1) {
+    for (let i: u32 = 0; i < status.statusLength(); i++) lineChar(status.statusChar(i));
+  } else if (row == 2) {
+    if (screenArg == <i32>Notice.Fault) {
+      lineText(faultNeedsReset() ? lcdText("Reset to restart") : lcdText("Fix it, then M999"), false);
+    }
+  } else {
+    lineText(lcdText("Click to continue"), false);
+  }
+}
+
+/** Leaving Live adjust Z: a changed offset is written to the EEPROM, as Prusa's does then. */
+export function leaveLiveAdjust(): void {
+  if (babystep.zOffset() == applied) return;
+  if (!babystep.saveZOffset()) setStatus(lcdText("Z offset: M500 saves"));
 }
 
 function renderEndstops(row: u32): void {
@@ -184,7 +418,16 @@ function readSettingsState(): SettingsState {
   return SettingsState.Saved;
 }
 
+export const enum InfoPage {
+  Printer = 0, // name, version, board, machine, settings state
+  Xyz = 1, // the XYZ calibration: skew against Prusa's limits, the front row's reach
+}
+
 function renderInfo(row: u32): void {
+  if (screenArg == <i32>InfoPage.Xyz) {
+    renderXyz(row);
+    return;
+  }
   if (row == 0) {
     lineText(FIRMWARE_NAME, false);
     lineChar(32);

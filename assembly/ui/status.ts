@@ -33,3 +33,19 @@ export function statusLength(): u32 {
 export function statusChar(i: u32): u32 {
   return i < length ? load<u8>(text + i) : 32;
 }
+
+/** A status message that takes over the display until the owner clicks (ui/panel.ts). */
+let noticePending = false;
+
+/** Sets the status message and shows it on a screen of its own until acknowledged. */
+export function setStatusNotice(t: RomText): void {
+  setStatus(t);
+  noticePending = true;
+}
+
+/** True once after each setStatusNotice(). */
+export function takeNotice(): bool {
+  const pending = noticePending;
+  noticePending = false;
+  return pending;
+}

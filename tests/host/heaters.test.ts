@@ -172,7 +172,7 @@ test("a disconnected heater cartridge is caught by the heating watch within its 
   assert.match(reply, /^Error:Printer stopped due to errors\. Fix the error and use M999 to restart\.$/m);
   assert.ok(afterS >= 20 && afterS <= 20.6, `caught after ${afterS.toFixed(2)} s`);
   p.runFor(500); // the display's next refresh
-  assert.equal(p.lcdRows()[3], "Heating failed".padEnd(20));
+  assert.deepEqual(p.lcdRows().slice(0, 2), ["Printer halted:".padEnd(20), "Heating failed".padEnd(20)], "the fault's notice");
   assertAllOff(p);
   t.diagnostic(`caught ${afterS.toFixed(2)} s after M109`);
 });
@@ -192,7 +192,7 @@ test("a thermistor fallen out of the block at temperature is caught as thermal r
   const stopped = q.thermalTrace.find((s) => s.s > left.s && s.outputs[0] === 0 && s.hotend > 200)!;
   const delay = stopped.s - left.s;
   assert.ok(delay >= 39 && delay <= 41.5, `runaway raised ${delay.toFixed(2)} s after the reading left the band`);
-  assert.equal(q.lcdRows()[3], "THERMAL RUNAWAY".padEnd(20));
+  assert.deepEqual(q.lcdRows().slice(0, 2), ["Printer halted:".padEnd(20), "THERMAL RUNAWAY".padEnd(20)], "the fault's notice");
   assertAllOff(q);
   t.diagnostic(`thermal runaway ${delay.toFixed(2)} s after the reading fell 4 C below the target; block peaked at ${Math.max(...q.thermalTrace.map((s) => s.hotend)).toFixed(1)} C`);
 });
@@ -205,7 +205,7 @@ test("a hotend thermistor that opens while M109 waits trips MINTEMP at the next 
   assert.equal(faultLine(reply), "Error:MINTEMP triggered, system stopped! Heater_ID: 0");
   const off = p.thermalTrace.find((s) => s.s >= 30 && s.outputs[0] === 0)!;
   assert.ok(off.s - 30 <= 0.5, `heater off ${(off.s - 30).toFixed(3)} s after the thermistor opened`);
-  assert.equal(p.lcdRows()[3], "Err: MINTEMP".padEnd(20));
+  assert.deepEqual(p.lcdRows().slice(0, 2), ["Printer halted:".padEnd(20), "Err: MINTEMP".padEnd(20)], "the fault's notice");
   assertAllOff(p);
   t.diagnostic(`heater off within ${((off.s - 30) * 1000).toFixed(0)} ms (one 250 ms reading, at most)`);
 });
@@ -215,7 +215,7 @@ test("a bed thermistor that shorts while heating trips MAXTEMP", async () => {
   const reply = p.command("M190 S60", 2 * MINUTE);
   assert.equal(faultLine(reply), "Error:MAXTEMP triggered, system stopped! Heater_ID: bed");
   p.runFor(500); // the display's next refresh
-  assert.equal(p.lcdRows()[3], "Err: MAXTEMP BED".padEnd(20));
+  assert.deepEqual(p.lcdRows().slice(0, 2), ["Printer halted:".padEnd(20), "Err: MAXTEMP BED".padEnd(20)], "the fault's notice");
   assertAllOff(p);
 });
 

@@ -24,14 +24,17 @@ test("after boot the display shows the temperatures, unknown positions, the stat
   assert.equal(p.lcd.writes, 4 + 80);
 });
 
-test("a settings record with one flipped payload byte shows EEPROM bad on the display and the reason on the serial port", async () => {
+test("a settings record with one flipped payload byte shows EEPROM bad on the display, as a notice until a click, and the reason on the serial port", async () => {
   const first = await boot();
   assert.match(first.command("M500"), /^echo:Settings stored/);
   const eeprom = Uint8Array.from(first.eeprom);
   eeprom[20] ^= 0x04;
   const p = await boot({ eeprom });
   assert.match(p.output, /echo:EEPROM settings not used: checksum mismatch \(stored \d+, calculated \d+\): corrupted\. Using factory defaults/);
+  assert.deepEqual(p.lcdRows(), ["Attention:          ", "EEPROM bad: defaults", "                    ", "Click to continue   "]);
+  p.click();
   assert.equal(p.lcdRows()[3], "EEPROM bad: defaults");
+  assert.equal(p.lcdRows()[0], "Hotend  22C Bed  22C");
 });
 
 test("after G28 the position row shows the homed position, as M114 does", async () => {

@@ -22,6 +22,9 @@ test("M112 during a move stops the carriage, shows the reason on the display and
   assert.ok(p.axisMm(X) < 200, `X stopped at ${p.axisMm(X)} mm, short of the move's end`);
   const out = p.takeOutput();
   assert.match(out, /Error:Emergency stop \(M112\): steppers off, printer halted\nError:Printer halted\. Reset the printer to continue\.\n/);
+  // The fault's notice, then (a click) the status screen, both with the reason.
+  assert.deepEqual(p.lcdRows().map((r) => r.trimEnd()), ["Printer halted:", "EMERGENCY STOP", "Reset to restart", "Click to continue"]);
+  p.click();
   const rows = p.lcdRows();
   assert.match(rows[2], /^Halted/);
   assert.match(rows[3], /^EMERGENCY STOP/);

@@ -41,6 +41,8 @@ test("an unplugged hotend thermistor is reported once, trips MINTEMP (heating re
   assert.equal(p.output.split("\n").filter((l) => l === warning).length, 1, p.output);
   // The thermal protection takes an open sensor for MINTEMP, heating or not (Marlin's rule).
   assert.match(p.output, /^Error:MINTEMP triggered, system stopped! Heater_ID: 0$/m);
+  assert.equal(p.lcdRows()[1], "Err: MINTEMP".padEnd(20), "the fault's notice");
+  p.click();
   assert.deepEqual([p.lcdRows()[0], p.lcdRows()[3]], ["Hotend ERR  Bed  22C", "Err: MINTEMP".padEnd(20)]);
   assert.match(p.command("M104 S200"), /^Error:Printer stopped: heating is refused until M999; not changed$/m);
   p.setTemperature(0, 25);

@@ -1,8 +1,11 @@
 // The front panel on the real image in simavr: the harness turns the encoder and presses the
 // button ('@' lines of the script, tools/sim/harness.c) and the tests read the display and the
 // printer model, walking the menus an owner walks.
-import { test } from "node:test";
+import { test, type TestContext } from "node:test";
 import assert from "node:assert/strict";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { runSim, type SimResult } from "../../tools/sim/run.ts";
 
 /** The screens the script asked for with @lcd, each as its four rows. */
@@ -35,9 +38,9 @@ test("Settings > Move axis > Move X: ten detents clockwise move X 10 mm in the m
     "G28 W",
     "M114",
     "@click", // status screen -> main menu
-    "@r", // Settings
+    "@r 2", // Settings (after Preheat)
     "@click",
-    "@r", // Move axis
+    "@r 2", // Move axis (after Temperature)
     "@click",
     "@lcd",
     "@r", // Move X (all axes homed: no "Auto home" entry)
@@ -67,11 +70,11 @@ test("Settings > Move axis > Move X: ten detents clockwise move X 10 mm in the m
 
 test("Calibration > Auto home homes the printer through G28 W, then the status screen shows the position", async () => {
   // G28 from unknown Z takes about 40 s of printer time: Z goes to the top first (homing.ts).
-  const input = ["@click", "@r 2", "@click", "@lcd", "@r", "@click", "@wait 60000", "@lcd", "M114"].join("\n");
+  const input = ["@click", "@r 3", "@click", "@lcd", "@r", "@click", "@wait 60000", "@lcd", "M114"].join("\n");
   const r = await runSim({ input: input + "\n", maxSeconds: 100 });
   assert.equal(r.report.exit, "done", r.stderr);
   const [calibration, status] = screens(r);
-  assert.deepEqual(calibration, [">Main               ", " Auto home          ", " Show end stops    >", "                    "]);
+  assert.deepEqual(calibration, [">Main               ", " Auto home          ", " Calibrate XYZ      ", " Calibrate Z        "]);
   assert.match(status[1], /^X\s*-?[\d.]+ Y\s*-?[\d.]+ Z\s*-?[\d.]+$/, "every axis homed");
   assert.equal(status[2].slice(0, 4), "Idle");
   assert.match(r.stdout, /^X:[\d.]+ Y:-?[\d.]+ Z:[\d.]+ E:0\.00 Count/m);
@@ -79,7 +82,7 @@ test("Calibration > Auto home homes the printer through G28 W, then the status s
 });
 
 test("Calibration > Show end stops: the probe reads TRIGGERED over the bed at Z 0 and open 5 mm above", async () => {
-  const input = ["G28 W", "G1 Z0.2 F600", "M400", "@click", "@r 2", "@click", "@r 2", "@click", "@lcd", "G1 Z5 F600", "M400", "@wait 300", "@lcd"].join("\n");
+  const input = ["G28 W", "G1 Z0.2 F600", "M400", "@click", "@r 3", "@click", "@r 7", "@click", "@lcd", "G1 Z5 F600", "M400", "@wait 300", "@lcd"].join("\n");
   const r = await runSim({ input: input + "\n", maxSeconds: 60 });
   assert.equal(r.report.exit, "done", r.stderr);
   const [low, high] = screens(r);
@@ -98,9 +101,9 @@ test("turning at 200 detents/s while X and Y step at 40 kHz loses no detent and 
     "G1 X20 Y20 F6000",
     "M400",
     "@click",
-    "@r",
+    "@r 2", // Settings
     "@click",
-    "@r",
+    "@r 2", // Move axis
     "@click",
     "@r 4", // Extruder
     "@click",
@@ -117,7 +120,7 @@ test("turning at 200 detents/s while X and Y step at 40 kHz loses no detent and 
   ].join("\n");
   const r = await runSim({ input: input + "\n", maxSeconds: 90, traceSteps: true });
   assert.equal(r.report.exit, "done", r.stderr);
-  assert.equal(r.report.panel.detentsTurned, 6 + 100);
+  assert.equal(r.report.panel.detentsTurned, 8 + 100);
   const [extruder] = screens(r);
   assert.equal(extruder[0].trimEnd(), "Move extruder");
   assert.equal(extruder[2].trimEnd(), " E:   100.00 mm", "every detent counted");
@@ -136,5 +139,129 @@ test("turning at 200 detents/s while X and Y step at 40 kHz loses no detent and 
   assert.equal(end.y, 20);
   assert.equal(r.report.axes.x.mm.toFixed(2), "20.00");
   assert.equal(r.report.axes.y.mm.toFixed(2), "20.00");
+  noViolations(r);
+});
+
+test("Preheat > PLA sets the nozzle to 215 C and the bed to 55 C (Prusa's PLA), as M105 and the status screen show", async () => {
+  const input = [
+    "@click", // main menu: Info screen, Preheat (idle: no Tune), ...
+    "@r",
+    "@click", // Preheat
+    "@lcd",
+    "@r 2", // PLA
+    "@click",
+    "@wait 500",
+    "@lcd",
+    "M105",
+  ].join("\n");
+  const r = await runSim({ input: input + "\n", maxSeconds: 30 });
+  assert.equal(r.report.exit, "done", r.stderr);
+  const [preheat, status] = screens(r);
+  assert.deepEqual(preheat, [">Main               ", " ABS  -  255/100    ", " PLA  -  215/55     ", " PET  -  240/90     "]);
+  assert.match(status[0], /^H +\d+\/215C {2}B +\d+\/ 55C$/, "both targets on the status screen");
+  assert.match(r.stdout, /^ok T:[\d.]+ \/215\.0 B:[\d.]+ \/55\.0/m);
+  assert.equal(r.report.serial.oks, 1, "the panel's two lines owe the host no ok");
+  // The heaters did get switched on: the model's hotend and bed received power.
+  assert.ok(r.report.thermal.outputOnSeconds[0] > 0, "hotend heater on");
+  assert.ok(r.report.thermal.outputOnSeconds[1] > 0, "bed heater on");
+  noViolations(r, false);
+});
+
+/** A temp dir for this test, removed when it ends; returns the path of an EEPROM file in it (absent). */
+function eepromFile(t: TestContext): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "plumb-panel-"));
+  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  return path.join(dir, "eeprom.bin");
+}
+
+/** Machine X/Y of the first layer's 5 x 5 cells: 50 x 42 mm over the MK2's 250 x 210 mm. */
+const LINE_A = "G1 X40 Y20 E1.5"; // from X10: the front-left cell
+const LINE_B = "G1 X240 Y20 E1.5"; // from X210: the front-right cell
+
+test("Live adjust Z while the first layer prints lowers the nozzle by 20 detents of 0.0025 mm in the model, and the Z offset it went into is saved for the next boot", async (t) => {
+  const eeprom = eepromFile(t);
+  const input = [
+    "M302 P1", // extrusion with a cold hotend: the model measures the gap, not the plastic
+    "M500", // a settings record for Live adjust Z to write its offset into
+    "G28 W",
+    "M83",
+    "G1 X10 Y20 Z0.2 F3000",
+    "M400",
+    `${LINE_A} F1200`, // line A at the old height, 1.5 s
+    "G1 X210 Y20 F1200", // a long travel at the layer's height, 8.5 s ...
+    "@wait 2500", // ... line A is done, the travel goes on
+    "@click", // main menu: Info screen, Live adjust Z (printing below 2 mm), ...
+    "@lcd",
+    "@r",
+    "@click",
+    "@turn -20",
+    "@wait 300",
+    "@lcd",
+    "@click", // leaving: the offset is written to the EEPROM
+    `${LINE_B} F1200`, // line B, 0.05 mm lower
+    "M400",
+    "M114",
+    "M290",
+  ].join("\n");
+  const r = await runSim({ input: input + "\n", eeprom, maxSeconds: 120 });
+  assert.equal(r.report.exit, "done", r.stderr);
+  const [main, adjust] = screens(r);
+  assert.equal(main[1], " Live adjust Z     >");
+  assert.deepEqual(adjust.map((row) => row.trimEnd()), ["Live adjust Z", "", "    -0.050 mm", "Z offset  -0.450 mm"]);
+  const map = r.report.truth.firstLayer.map;
+  const a = map[0][0]!;
+  const b = map[0][4]!;
+  assert.ok(a !== null && b !== null, "both lines were printed");
+  // The perfect printer's bed is flat: the gap changed by the adjustment, 20 steps of 1/400 mm.
+  assert.ok(Math.abs(a - 0.2) < 0.01, `line A ${a} mm above the bed`);
+  assert.ok(Math.abs(b - a - -0.05) < 0.0005, `line B ${b} mm: ${(b - a).toFixed(4)} mm from line A`);
+  // G-code's Z did not move: babysteps are the nozzle's alone.
+  assert.match(r.stdout, /^X:240\.00 Y:20\.00 Z:0\.20 /m);
+  assert.match(r.stdout, /^echo:Z offset -0\.450 mm/m);
+  noViolations(r);
+
+  // Next boot: the offset came back from the EEPROM; homed with it, the same G-code prints line B
+  // at the adjusted gap.
+  const again = await runSim({ input: ["M302 P1", "M503", "G28 W", "M83", "G1 X210 Y20 Z0.2 F3000", `${LINE_B} F1200`, "M400"].join("\n") + "\n", eeprom, maxSeconds: 120 });
+  assert.equal(again.report.exit, "done", again.stderr);
+  assert.match(again.stdout, /M851 X23\.00 Y9\.00 Z-0\.45/);
+  const b2 = again.report.truth.firstLayer.map[0][4]!;
+  assert.ok(Math.abs(b2 - b) < 0.003, `after a restart line B ${b2} mm, ${b} mm before`);
+  noViolations(again);
+});
+
+test("Calibration > Calibrate XYZ runs M45 with its progress screen; a long press cancels it, and the result stays until a click", async () => {
+  const scenario = JSON.parse(fs.readFileSync("tests/scenarios/skew-mild.json", "utf8"));
+  const input = [
+    "G28 W",
+    "@click",
+    "@r 3", // Calibration
+    "@click",
+    "@lcd",
+    "@r 2", // Calibrate XYZ
+    "@click",
+    "@wait 15000",
+    "@lcd", // searching the first point
+    "@long", // cancel
+    "M400",
+    "@wait 5000",
+    "@lcd", // the result: 5 s later, still there
+    "@click",
+    "@wait 300",
+    "@lcd",
+  ].join("\n");
+  const r = await runSim({ input: input + "\n", scenario, maxSeconds: 120, timeoutSeconds: 60 });
+  assert.equal(r.report.exit, "done", r.stderr);
+  const [calibration, searching, result, status] = screens(r);
+  assert.deepEqual(calibration, [">Main               ", " Auto home          ", " Calibrate XYZ      ", " Calibrate Z        "]);
+  assert.deepEqual(searching, ["Calibrating XYZ     ", "Searching bed       ", "calibration point   ", "1/4 ................"]);
+  assert.deepEqual(result, ["Calibrating XYZ     ", "XYZ cal. cancelled  ", "                    ", "Click to continue   "]);
+  assert.equal(status[3], "XYZ cal. cancelled  ");
+  assert.equal(status[2].slice(0, 4), "Idle");
+  // The same M45 as the serial port's: its lines went to the host, and it stopped on the cancel.
+  assert.match(r.stdout, /^Searching bed calibration point 1 of 4$/m);
+  assert.doesNotMatch(r.stdout, /calibration point 2 of 4/);
+  assert.match(r.stdout, /^echo:XYZ calibration cancelled on the panel; the bed transform is reset$/m);
+  assert.equal(r.report.truth.contacts, 0, "the nozzle never touched the bed");
   noViolations(r);
 });

@@ -11,6 +11,7 @@ import { initStepper } from "../../assembly/motion/stepper";
 import { beepCount, setButton, setMillis, takeOutput, turnEncoder } from "./helpers";
 import { clearFault, raiseFault } from "../../assembly/system/fault";
 import { rom } from "../../assembly/rom";
+import { beginProgress, endProgress, progressActive, progressCancelled, setProgress } from "../../assembly/ui/progress";
 
 let now: u32 = 100000;
 
@@ -101,27 +102,28 @@ describe("the menus", () => {
     turn(2);
     expect(menu.cursor).toBe(2);
     turn(10);
-    expect(menu.cursor).toBe(3); // Info screen, Settings, Calibration, Info
+    expect(menu.cursor).toBe(4); // Info screen, Preheat, Settings, Calibration, Info
     turn(-20);
     expect(menu.cursor).toBe(0);
   });
 
   it("shows Disable steppers only while a driver is on", () => {
-    turn(1);
+    turn(2);
     click(); // Settings
     expect(menu.menu).toBe(MenuId.Settings);
     turn(10);
-    expect(menu.cursor).toBe(4); // Main, Move axis, Store, Load, Factory
+    expect(menu.cursor).toBe(5); // Main, Temperature, Move axis, Store, Load, Factory
     motion.enableSteppers(1);
     run(1);
     turn(10);
-    expect(menu.cursor).toBe(5); // ... and Disable steppers
+    expect(menu.cursor).toBe(6); // ... and Disable steppers
     motion.disableSteppers(0xf);
     run(1);
   });
 
   it("queues Store settings as M500 from the panel, which owes the host no reply, and shows the status screen", () => {
     turn(-10);
+    turn(1); // Temperature
     turn(1); // Move axis
     turn(1); // Store settings
     click();
@@ -134,12 +136,12 @@ describe("the menus", () => {
 
   it("goes back to where it was opened from", () => {
     click(); // main menu
-    turn(1);
+    turn(2);
     click(); // Settings
     click(); // "Main": back
     expect(menu.menu).toBe(MenuId.Main);
-    expect(menu.cursor).toBe(1);
-    turn(-1);
+    expect(menu.cursor).toBe(2);
+    turn(-2);
     click(); // "Info screen": back to the status screen
     expect(menu.screen).toBe(Screen.Status);
   });
@@ -155,7 +157,7 @@ describe("the menus", () => {
 
   it("leaves any menu for the status screen on a long press", () => {
     click();
-    turn(2);
+    turn(3);
     click(); // Calibration
     expect(menu.menu).toBe(MenuId.Calibration);
     setButton(1);
@@ -166,17 +168,53 @@ describe("the menus", () => {
     expect(menu.screen).toBe(Screen.Status);
   });
 
-  it("calls the owner once when a fault latches, and shows the status screen with its reason", () => {
+  it("calls the owner once when a fault latches, and shows its notice until a click, then the status screen", () => {
     click();
     expect(menu.screen).toBe(Screen.Menu);
     const beeps = beepCount();
     raiseFault(rom("test fault"), rom("Test fault"), false);
     run(50);
+    expect(menu.screen).toBe(Screen.Notice);
+    expect(beepCount() - beeps).toBe(1);
+    run(panel.TIMEOUT_TO_STATUS_MS + 1000);
+    expect(menu.screen).toBe(Screen.Notice);
+    expect(beepCount() - beeps).toBe(1);
+    click();
     expect(menu.screen).toBe(Screen.Status);
-    expect(beepCount() - beeps).toBe(1);
-    run(2000);
-    expect(beepCount() - beeps).toBe(1);
     clearFault();
     takeOutput();
+  });
+
+  it("shows a procedure's progress when it begins, cancels it on a long press, and its result when it ends", () => {
+    click(); // a menu
+    beginProgress(rom("Test procedure"), 3);
+    run(5);
+    expect(menu.screen).toBe(Screen.Progress);
+    setProgress(rom("Step"), 1);
+    run(5);
+    turn(3); // the knob does nothing here
+    expect(menu.screen).toBe(Screen.Progress);
+    expect(progressCancelled).toBe(false);
+    setButton(1);
+    run(1100);
+    setButton(0);
+    run(50);
+    expect(progressCancelled).toBe(true);
+    expect(menu.screen).toBe(Screen.Progress);
+    endProgress();
+    run(5);
+    expect(menu.screen).toBe(Screen.Notice);
+    click();
+    expect(menu.screen).toBe(Screen.Status);
+    // The next procedure starts uncancelled.
+    beginProgress(rom("Test procedure"), 3);
+    expect(progressCancelled).toBe(false);
+    run(5);
+    click(); // out of the way: the procedure goes on
+    expect(menu.screen).toBe(Screen.Status);
+    expect(progressActive).toBe(true);
+    endProgress();
+    run(5);
+    expect(menu.screen).toBe(Screen.Status);
   });
 });

@@ -21,7 +21,7 @@ export async function measurePanel(): Promise<PanelBench> {
   // M118 stamps the command marker just before each click: the first click opens the main menu
   // (on its release, 100 ms later: from 150 ms after the marker on, only menus show); the second
   // opens Settings, and the redraw window starts there.
-  const script = ["@wait 300", "M118 E1 panel", "@click", "@wait 300", "@r", "@wait 300", "M118 E1 panel", "@click", "@wait 300"].join("\n") + "\n";
+  const script = ["@wait 300", "M118 E1 panel", "@click", "@wait 300", "@r 2", "@wait 300", "M118 E1 panel", "@click", "@wait 300"].join("\n") + "\n";
   const r = await runSim({ input: script, maxSeconds: 30 });
   if (r.report.exit !== "done") throw new Error(`panel bench: harness ${r.report.exit}\n${r.stderr}`);
   const m = r.report.markers;
