@@ -24,6 +24,7 @@ import * as out from "../serial/out";
 import { rom, RomText } from "../rom";
 import { raiseFault } from "../system/fault";
 import { INPUT_X_MIN, INPUT_Y_MIN, INPUT_PROBE } from "./inputs";
+import * as bedTransform from "../calibration/bedTransform";
 
 /**
  * The lowest the nozzle goes while Z homing searches for the bed, mm above where the bed is
@@ -167,9 +168,14 @@ export function homeZ(fromTop: bool): bool {
   }
   const probeX = settings.axisF32(S.ProbeOffset, X);
   const probeY = settings.axisF32(S.ProbeOffset, Y);
-  // The nozzle goes where the probe lands on the safe point of the bed.
-  const x = Mathf.min(Mathf.max(boardF32(BoardKey.SafeHomeX) - probeX, motion.minLimit(X)), motion.maxLimit(X));
-  const y = Mathf.min(Mathf.max(boardF32(BoardKey.SafeHomeY) - probeY, motion.minLimit(Y)), motion.maxLimit(Y));
+  // The nozzle goes where the probe lands on the safe point of the bed: the front-centre target.
+  // Through the XYZ calibration's transform when there is one (bed coordinates to the carriages'),
+  // so the probe is over the target's centre even on a skewed or shifted bed: there it switches
+  // highest, furthest above the search's floor (2-3 mm off the centre of the 8 mm target it
+  // switches 0.1-0.15 mm lower on the simulated MK2).
+  bedTransform.worldToMachine(boardF32(BoardKey.SafeHomeX) - probeX, boardF32(BoardKey.SafeHomeY) - probeY);
+  const x = Mathf.min(Mathf.max(bedTransform.outX, motion.minLimit(X)), motion.maxLimit(X));
+  const y = Mathf.min(Mathf.max(bedTransform.outY, motion.minLimit(Y)), motion.maxLimit(Y));
   motion.moveXYTo(x, y, homingSpeed(X));
   // Go no lower than Z_SEARCH_FLOOR_MM over the bed: a probe that does not switch then stops
   // homing above the bed (the height is known: Z was homed, or has just been raised to the top).
