@@ -100,15 +100,18 @@ export function reachable(v: f32, axis: i32): bool {
  */
 export function probeAt(x: f32, y: f32, floorMm: f32): f32 {
   probeCount++;
-  travelTo(x, y, HOVER_MM);
-  if (motion.native(Z) > HOVER_MM) moveZTo(HOVER_MM);
+  // HOVER_MM over the bed expected here: over a part of the bed higher than where Z was homed
+  // (0.5 mm at the rear of a tilted bed) a fixed 1.2 mm left the switch closed (random-1-19).
+  const hover = Mathf.max(HOVER_MM, floorMm - NOZZLE_FLOOR_MM + HOVER_MM);
+  travelTo(x, y, hover);
+  if (motion.native(Z) > hover) moveZTo(hover);
   if (faultActive()) return ABORTED;
   if (probeSwitched()) return STUCK;
   motion.moveAxisBy(Z, floorMm - motion.native(Z), PROBE_Z_SPEED, INPUT_PROBE);
   const hit = motion.runCheckedMove();
   if (faultActive()) return ABORTED;
   const z = motion.native(Z);
-  moveZTo(HOVER_MM);
+  moveZTo(hover);
   return hit ? z : NOT_FOUND;
 }
 

@@ -8,7 +8,7 @@
 // (hysteresis). Nothing depends on how fast the response falls off.
 //
 // Procedure:
-// 1. Four-point search (front, right, rear, left centre targets, Prusa's bed_ref_points_4): from
+// 1. Four-point search (front centre, centre, middle right, middle left; see FOUR): from
 //    the expected position, vertical probes on a cross climb the response's hill (move to the
 //    highest neighbour, halve the step when none is higher). Each next search starts where the
 //    previous ones say (the shift found so far). Then the centre by edge sweeps (3.).
@@ -113,6 +113,10 @@ const edgeCount = memory.data(9 * 4);
 let lastHeight: f32 = 0;
 /** The switching height's noise as the circles fitted so far show it, mm (the largest seen). */
 let heightNoiseMm: f32 = 0;
+/** The circles seen whole: their depths under the top and their radii, summed. Their ratio is how
+ * fast the reach falls off from a target's centre, mm per mm (0.044 on the simulated MK2). */
+let falloffDepthSumMm: f32 = 0;
+let falloffRadiusSumMm: f32 = 0;
 /** Radius of the last circle seen whole, mm (0: none yet). */
 let edgeRadiusMm: f32 = 0;
 let failedTarget: i32 = -1;
@@ -162,8 +166,11 @@ function locate(i: i32, x: f32, y: f32, passes: i32, refine: bool): i32 {
     // than where Z was homed), and a sensor that switches at least 0.14 mm over copper (a 15 %
     // weak PINDA switches at 0.19 mm) keeps the nozzle clear of the bed there. Only a level far
     // below the homing point's bed is refused (a bed that low is not plausible).
-    // The refinement's last pass: shallow (see FINE_DEPTH_MM); the search's, deeper.
-    const shallow = refine && pass == passes - 1;
+    // The refinement's last pass: shallow (see FINE_DEPTH_MM); the search's, deeper. So is a
+    // centre beyond the travel's: the top was probed off it, lower, so the circle under it is
+    // wider than the depth says, and only the part of it inside the travel is seen; a shallow one
+    // showed too short an arc (5 mm forwards: too few points, "not found").
+    const shallow = refine && pass == passes - 1 && probing.reachable(x, X) && probing.reachable(y, Y);
     const depth = shallow ? Mathf.min(Mathf.max(FINE_DEPTH_MM, FINE_DEPTH_NOISES * heightNoiseMm), FINE_DEPTH_MAX_MM) : SWEEP_DEPTH_MM;
     const level = h - depth;
     if (level < SWEEP_LEVEL_MIN_MM) return Outcome.PointNotFound;
@@ -232,6 +239,8 @@ function locate(i: i32, x: f32, y: f32, passes: i32, refine: bool): i32 {
       edgeRadiusMm = circle.radiusMm();
       // Radial scatter over the reach's fall-off (depth / radius, a cone's): the height noise.
       if (edgeRadiusMm > 0.1) heightNoiseMm = Mathf.max(heightNoiseMm, circle.rmsResidualMm() * depth / edgeRadiusMm);
+      falloffDepthSumMm += depth;
+      falloffRadiusSumMm += edgeRadiusMm;
     }
     startR = Mathf.min(circle.radiusMm() + START_MARGIN_MM, SWEEP_START_MM);
     if (circle.centreSigmaXMm() > CENTRE_SIGMA_MAX_MM || circle.centreSigmaYMm() > CENTRE_SIGMA_MAX_MM) {
@@ -255,7 +264,7 @@ function nominalTrigger(): f32 {
 /**
  * Where the probe is expected to switch over a target at machine (x, y): the plane through the
  * targets found so far (the bed is a few tenths of a millimetre out of level on a built printer:
- * its z0/slopes), their mean for fewer than three, the homing point's before any.
+ * its z0/slopes), the line through two, the one's height, the homing point's before any.
  */
 function expectedTrigger(x: f32, y: f32): f32 {
   let n = 0;
@@ -271,7 +280,21 @@ function expectedTrigger(x: f32, y: f32): f32 {
   mx /= <f32>n;
   my /= <f32>n;
   mz /= <f32>n;
-  if (n < 3) return mz;
+  if (n == 1) return mz;
+  if (n == 2) {
+    // The line through the two: the bed's tilt along them, none across.
+    let a = -1, b = -1;
+    for (let i = 0; i < 9; i++) {
+      if (load<i32>(found + (<usize>i << 2)) == 0) continue;
+      if (a < 0) a = i;
+      else b = i;
+    }
+    const dx = getF(centreX, b) - getF(centreX, a), dy = getF(centreY, b) - getF(centreY, a);
+    const len2 = dx * dx + dy * dy;
+    if (len2 < 1) return mz;
+    const t = ((x - getF(centreX, a)) * dx + (y - getF(centreY, a)) * dy) / len2;
+    return getF(topZ, a) + (getF(topZ, b) - getF(topZ, a)) * t;
+  }
   ls.begin(3);
   for (let i = 0; i < 9; i++) {
     if (load<i32>(found + (<usize>i << 2)) == 0) continue;
@@ -384,7 +407,17 @@ function climb(x: f32, y: f32): i32 {
   return -1;
 }
 
-const FOUR: StaticArray<i32> = [1, 5, 7, 3];
+/**
+ * The search's targets, in order: front centre (where Z was homed), centre, middle right, middle
+ * left. Each next one is at most about 100 mm along one axis from the ones found: the floor of its
+ * probes comes from the bed found so far (the homing point's height, then the line through two,
+ * then a plane), and a bed tilted by 0.002 (0.5 mm over 250 mm) falls 0.2 mm over 100 mm, which
+ * a sensor 10 % weak (switching 0.36 mm over copper) still meets above the 0.08 mm floor.
+ * Prusa's four (front, right, rear, left centres) put the second 140 mm away diagonally: 0.4 mm
+ * of such a tilt, and the search failed there (random-1-14 of the bench). The rear row is found
+ * in the refinement, by then from the plane through six targets.
+ */
+const FOUR: StaticArray<i32> = [1, 4, 5, 3];
 
 /** The procedure's name on the panel's progress screen (ui/progress.ts). */
 let progressTitle: RomText = 0;
@@ -422,6 +455,8 @@ function calibrate(zOnly: bool, details: bool): Outcome {
   referenceValid = false;
   edgeRadiusMm = 0;
   heightNoiseMm = 0;
+  falloffDepthSumMm = 0;
+  falloffRadiusSumMm = 0;
   for (let i = 0; i < 9; i++) store<i32>(found + (<usize>i << 2), 0);
   let shiftX: f32 = 0, shiftY: f32 = 0;
   fit.clearPoints();
@@ -499,15 +534,31 @@ function measureReferences(zOnly: bool): Outcome {
       x = getF(centreX, i);
       y = getF(centreY, i);
     }
+    // A front-row centre beyond the Y travel is probed from the nearest point the carriage
+    // reaches, where the probe switches lower by the fall-off times the distance (75 um for
+    // 1.7 mm): that is added back, from the fall-off the circles seen whole showed.
+    const px = probing.clampAxis(x, X), py = probing.clampAxis(y, Y);
+    const away = Mathf.sqrt((x - px) * (x - px) + (y - py) * (y - py));
     let sum: f32 = 0;
     for (let k = 0; k < REFERENCE_PROBES; k++) {
-      const h = probing.probeAt(x, y, floorAt(x, y));
+      const h = probing.probeAt(px, py, floorAt(px, py));
       if (h == ABORTED) return Outcome.Aborted;
       if (h == STUCK) return failAt(i, Outcome.ProbeStuck);
       if (h == NOT_FOUND) return failAt(i, Outcome.PointNotFound);
       sum += h;
     }
-    const mean = sum / <f32>REFERENCE_PROBES;
+    let mean = sum / <f32>REFERENCE_PROBES;
+    if (away > 0.01) {
+      const falloff = falloffRadiusSumMm > 0 ? falloffDepthSumMm / falloffRadiusSumMm : <f32>0;
+      mean += falloff * away;
+      out.text(rom("echo:Reference height "));
+      out.int(i + 1);
+      out.text(rom(" probed "));
+      out.fixed(away, 2);
+      out.text(rom(" mm from its centre (beyond the travel), raised by the reach's fall-off, "));
+      out.fixed(falloff, 3);
+      out.line(falloff > 0 ? rom(" mm per mm") : rom(" mm per mm (unknown since power-on: run M45)"));
+    }
     putF(referenceZ, i, mean);
     stored.storeReferenceHeight(i, mean);
   }

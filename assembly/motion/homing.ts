@@ -49,9 +49,13 @@ const RAISE_PAST_TOP_MM: f32 = 5;
 /**
  * Where the top of the frame is, mm above the end of the Z travel, before the bed was ever found
  * from there: the simulated MK2's frame stops Z 2 mm past its 210 mm travel
- * (tools/sim/config.ts). The search below is safe while this is within +-(probe switching
- * height / 2) = +-0.2 mm of the truth; once the bed has been found from the top, the measured
- * height replaces it (zTopMm).
+ * (tools/sim/config.ts). The search below needs the bed under the homing point within a narrow
+ * band of where this puts it: no more than 0.1 mm higher (or a probe that never switches takes
+ * the nozzle down to the bed), and low enough only as far as the probe still switches above the
+ * 0.1 mm floor there (a sensor 10 % weak, 2-3 mm off the target's centre, switches about 0.22 mm
+ * over the bed: the bed may then sit at most 0.12 mm lower). So this constant is one to measure on
+ * each printer to about +-0.05 mm (tools/sim/generate.ts draws that error); once the bed has been
+ * found from the top, the measured height replaces it (zTopMm).
  * On a real MK2 this has to be measured: Prusa's own calibration assumes Z_MAX_POS - 3 at the
  * top stops, which would make this 5 mm too high there.
  */
