@@ -27,8 +27,10 @@ export const NOZZLE_FLOOR_MM: f32 = 0.08;
 export const HOVER_MM: f32 = 1.2;
 /** Height for travel between targets, mm. */
 export const TRAVEL_MM: f32 = 3;
-/** Extra lift after a sweep hit so the switch opens again: more than the hysteresis (<= 0.25 mm). */
-const REOPEN_LIFT_MM: f32 = 0.4;
+/** Extra lift after a sweep hit so the switch opens again: more than the hysteresis (<= 0.25 mm,
+ * Prusa's accepted range), with 0.07 mm to spare (the next sweep starts further out, where the
+ * reach is lower still). */
+const REOPEN_LIFT_MM: f32 = 0.32;
 
 /** Z speed of a probe, mm/s: 400 steps/mm makes 2.5 um a step, 1600 steps/s at this speed. */
 const PROBE_Z_SPEED: f32 = 4;
@@ -104,26 +106,30 @@ export function reachable(v: f32, axis: i32): bool {
  */
 export function probeAt(x: f32, y: f32, floorMm: f32): f32 {
   probeCount++;
-  travelTo(x, y, HOVER_MM);
-  if (motion.native(Z) > HOVER_MM) moveZTo(HOVER_MM);
+  // HOVER_MM over the bed expected here: over a part of the bed higher than where Z was homed
+  // (0.5 mm at the rear of a tilted bed) a fixed 1.2 mm left the switch closed (random-1-19).
+  const hover = Mathf.max(HOVER_MM, floorMm - NOZZLE_FLOOR_MM + HOVER_MM);
+  travelTo(x, y, hover);
+  if (motion.native(Z) > hover) moveZTo(hover);
   if (stopped()) return ABORTED;
   if (probeSwitched()) return STUCK;
   motion.moveAxisBy(Z, floorMm - motion.native(Z), PROBE_Z_SPEED, INPUT_PROBE);
   const hit = motion.runCheckedMove();
   if (stopped()) return ABORTED;
   const z = motion.native(Z);
-  moveZTo(HOVER_MM);
+  moveZTo(hover);
   return hit ? z : NOT_FOUND;
 }
 
 /**
- * A horizontal sweep at nozzle height `z` from (x0, y0) to (x1, y1), stopped by the probe. The
- * nozzle rises above `z` first (so the switch is open whatever the last sweep left), moves to the
- * start and descends to `z` watching the probe.
+ * A sweep from (x0, y0) at nozzle height z0 to (x1, y1) at z1, stopped by the probe: a straight
+ * line, so that it can run parallel to a tilted bed (xyz.ts). The nozzle rises above both first
+ * (so the switch is open whatever the last sweep left), moves to the start and descends to z0
+ * watching the probe.
  */
-export function sweep(x0: f32, y0: f32, x1: f32, y1: f32, z: f32): SweepResult {
+export function sweep(x0: f32, y0: f32, x1: f32, y1: f32, z0: f32, z1: f32): SweepResult {
   sweepCount++;
-  const above = z + REOPEN_LIFT_MM;
+  const above = Mathf.max(z0, z1) + REOPEN_LIFT_MM;
   if (motion.native(Z) < above) moveZTo(above);
   // Never past the travel (the caller keeps inside it; this is the last guard: a carriage driven
   // into the frame skips steps and loses its position).
@@ -135,12 +141,15 @@ export function sweep(x0: f32, y0: f32, x1: f32, y1: f32, z: f32): SweepResult {
   motion.synchronize();
   if (stopped()) return SweepResult.Aborted;
   if (probeSwitched()) return SweepResult.StartInside;
-  motion.moveAxisBy(Z, z - motion.native(Z), PROBE_Z_SPEED, INPUT_PROBE);
+  // Watched, but at travel speed: a switch on the way down only means the start is inside the
+  // response (the sweep is skipped), so where exactly it switched does not matter.
+  motion.moveAxisBy(Z, z0 - motion.native(Z), TRAVEL_Z_SPEED, INPUT_PROBE);
   if (motion.runCheckedMove()) return stopped() ? SweepResult.Aborted : SweepResult.StartInside;
   if (stopped()) return SweepResult.Aborted;
   motion.nativePosition(target);
   motion.setMmAt(target, X, x1);
   motion.setMmAt(target, Y, y1);
+  motion.setMmAt(target, Z, z1);
   motion.queueNative(target, SWEEP_SPEED, INPUT_PROBE);
   const hit = motion.runCheckedMove();
   if (stopped()) return SweepResult.Aborted;

@@ -8,7 +8,7 @@
 // (hysteresis). Nothing depends on how fast the response falls off.
 //
 // Procedure:
-// 1. Four-point search (front, right, rear, left centre targets, Prusa's bed_ref_points_4): from
+// 1. Four-point search (front centre, centre, middle right, middle left; see FOUR): from
 //    the expected position, vertical probes on a cross climb the response's hill (move to the
 //    highest neighbour, halve the step when none is higher). Each next search starts where the
 //    previous ones say (the shift found so far). Then the centre by edge sweeps (3.).
@@ -17,15 +17,17 @@
 //    the response switches on a circle around the centre. Radial sweeps from outside inwards,
 //    each stopped by the probe, give points on that circle (always entering from outside, so
 //    hysteresis moves every point alike: outwards); a circle fit gives the centre and its
-//    uncertainty. In the four-point search: 12 directions from 9 mm out; in the nine-point stage
-//    one pass of 36 directions starting 1.5 mm outside the radius already seen (two passes, from
-//    9 mm out, for a centre predicted beyond the travel). Sweeps never start or end beyond the
-//    travel; those that then start inside the circle are skipped, so the front row (its targets
-//    at the Y limit) is fitted through the arc it can reach.
+//    uncertainty. In the four-point search: 12 directions from 9 mm out (36 for the front
+//    centre, whose circle the Y limit may cut), 0.1 mm under the top; in the nine-point stage one
+//    pass of 36 directions starting 1 mm outside the radius already seen, 0.06 mm under the top
+//    (two passes, from 9 mm out, for a centre predicted beyond the travel). Every sweep runs
+//    parallel to the bed's plane as the targets found so far give it. Sweeps never start or end
+//    beyond the travel; those that then start inside the circle are skipped, so the front row (its
+//    targets at the Y limit) is fitted through the arc it can reach.
 //    Every probe's floor is 0.08 mm over the bed expected there: the plane through the switching
 //    heights of the targets found so far.
 // 4. The nine-point fit, weighted by each centre's uncertainty; the verdict; the transform.
-// 5. Reference heights: the probe's switching height over each centre (mean of two probes).
+// 5. Reference heights: the probe's switching height over each centre (mean of three probes).
 
 import { beginPhase, setProgress } from "../ui/progress";
 import * as motion from "../motion/motion";
@@ -47,8 +49,21 @@ import { DEG_PER_RAD } from "./smallAngle";
 import * as stored from "./stored";
 import * as ls from "./leastSquares";
 
-/** Nozzle height below the switching height over a centre at which the edge sweeps run, mm. */
+/** Nozzle height below the switching height over a centre at which the edge sweeps run, mm: in
+ * the four-point search, where the probe may be a few tenths of a millimetre off the centre (and
+ * so switch lower than over it)... */
 const SWEEP_DEPTH_MM: f32 = 0.1;
+/** ...and in the nine-point refinement, from a centre predicted within 0.1-0.3 mm. Shallower is
+ * better there: the reach falls off from the centre like a cone (0.044 mm per mm on the simulated
+ * MK2), so the circle's radius is depth / 0.044 (2.3 mm at 0.1, 1.4 mm at 0.06), and what a bed's
+ * local tilt g the sweeps do not follow moves the fitted centre by g r^2 / depth, in proportion to
+ * the depth; the noise of each edge point (height noise / 0.044) does not depend on it. Never
+ * less than FINE_DEPTH_NOISES times the switching height's noise, as the circles fitted so far
+ * show it (their radial scatter times depth / radius), so a noisy sensor's level stays well
+ * below the top it measured once. */
+const FINE_DEPTH_MM: f32 = 0.06;
+const FINE_DEPTH_MAX_MM: f32 = 0.1;
+const FINE_DEPTH_NOISES: f32 = 4;
 /** The lowest sweep level, mm in the Z frame homing set: 0.5 mm under the homing point's bed. */
 const SWEEP_LEVEL_MIN_MM: f32 = -0.5;
 /** Sweeps start this far from the expected centre, mm: beyond the 8 mm target plus the sensor's
@@ -59,7 +74,10 @@ const SWEEP_OVERRUN_MM: f32 = 2;
 const SWEEP_DIRECTIONS: i32 = 12;
 /** Once the circle's radius is known, sweeps start this far outside it, mm: more than a centre
  * predicted by the four-point fit can be off (0.1-0.3 mm), with room to spare. */
-const START_MARGIN_MM: f32 = 1.5;
+const START_MARGIN_MM: f32 = 1.0;
+/** ...and, when most started inside the circle, this much further out again, mm: 3 standard
+ * deviations of a noisy sensor's top (0.02 mm) over the reach's fall-off (0.044 mm per mm). */
+const START_RETRY_MM: f32 = 1.5;
 /** The hill climb's first and last step, mm. */
 const CLIMB_STEP_MM: f32 = 3;
 const CLIMB_STEP_MIN_MM: f32 = 0.75;
@@ -93,6 +111,12 @@ const found = memory.data(9 * 4);
 const edgeCount = memory.data(9 * 4);
 
 let lastHeight: f32 = 0;
+/** The switching height's noise as the circles fitted so far show it, mm (the largest seen). */
+let heightNoiseMm: f32 = 0;
+/** The circles seen whole: their depths under the top and their radii, summed. Their ratio is how
+ * fast the reach falls off from a target's centre, mm per mm (0.044 on the simulated MK2). */
+let falloffDepthSumMm: f32 = 0;
+let falloffRadiusSumMm: f32 = 0;
 /** Radius of the last circle seen whole, mm (0: none yet). */
 let edgeRadiusMm: f32 = 0;
 let failedTarget: i32 = -1;
@@ -124,7 +148,7 @@ export function failedPoint(): i32 { return failedTarget; }
  * The centre of target i near machine (x, y). Returns an Outcome of failure, or -1 when found
  * (centre and sigma stored).
  */
-function locate(i: i32, x: f32, y: f32, passes: i32): i32 {
+function locate(i: i32, x: f32, y: f32, passes: i32, refine: bool): i32 {
   // Sweeps start just outside the circle the last fit found (the response is the same sensor's
   // over the same targets at the same depth), or far out before any was found.
   let startR = edgeRadiusMm > 0 ? Mathf.min(edgeRadiusMm + START_MARGIN_MM, SWEEP_START_MM) : SWEEP_START_MM;
@@ -142,21 +166,45 @@ function locate(i: i32, x: f32, y: f32, passes: i32): i32 {
     // than where Z was homed), and a sensor that switches at least 0.14 mm over copper (a 15 %
     // weak PINDA switches at 0.19 mm) keeps the nozzle clear of the bed there. Only a level far
     // below the homing point's bed is refused (a bed that low is not plausible).
-    const level = h - SWEEP_DEPTH_MM;
+    // The refinement's last pass: shallow (see FINE_DEPTH_MM); the search's, deeper. So is a
+    // centre beyond the travel's: the top was probed off it, lower, so the circle under it is
+    // wider than the depth says, and only the part of it inside the travel is seen; a shallow one
+    // showed too short an arc (5 mm forwards: too few points, "not found").
+    const shallow = refine && pass == passes - 1 && probing.reachable(x, X) && probing.reachable(y, Y);
+    const depth = shallow ? Mathf.min(Mathf.max(FINE_DEPTH_MM, FINE_DEPTH_NOISES * heightNoiseMm), FINE_DEPTH_MAX_MM) : SWEEP_DEPTH_MM;
+    const level = h - depth;
     if (level < SWEEP_LEVEL_MIN_MM) return Outcome.PointNotFound;
-    circle.clearEdgePoints();
-    // The last pass takes three times the directions (noise averages out over more edge points).
-    // So does every pass on the front row, which sees only part of its circle.
-    const fine = pass == passes - 1 || i < 3;
+    bedGradient();
+    // The refinement's last pass takes three times the directions (noise averages out over more
+    // edge points); so does every pass on the front row, which sees only part of its circle. The
+    // search needs its centres only to predict the other targets' (the refinement measures all
+    // nine again): 12 directions.
+    const fine = shallow || i < 3;
     const directions = fine ? SWEEP_DIRECTIONS * 3 : SWEEP_DIRECTIONS;
-    // Unit vectors turned by 30 (10) degrees each: cos/sin of the step, the vector renormalised.
-    const stepCos: f32 = fine ? 0.98480775 : 0.8660254;
-    const stepSin: f32 = fine ? 0.17364818 : 0.5;
+    // Order: every other direction once round (0, 20, ... 340 degrees; 0, 60, ... 300 coarse), then
+    // back round through the ones between (350, 330, ... 10). The sensor's reach drifts with its
+    // temperature during a pass (a warm PINDA over a cool bed cools by a few degrees in the 20 s
+    // a target takes): a drift steady in time would grow the circle with the angle and move its
+    // fitted centre by about a third of the change; out and back, each side is swept once early
+    // and once late, and the drift only changes the radius. Travel stays one step between sweeps.
+    const stepCos: f32 = fine ? 0.93969262 : 0.5; // cos 20 (60) degrees
+    const stepSin: f32 = fine ? 0.34202014 : 0.8660254;
+    const halfCos: f32 = fine ? 0.98480775 : 0.8660254; // cos 10 (30) degrees
+    const halfSin: f32 = fine ? 0.17364818 : 0.5;
+    const half = directions >> 1;
+    // Most sweeps starting inside the circle: it is wider than the last one (the top was measured
+    // low, by the sensor's noise or off the centre): once more, from further out.
+    for (let attempt = 0; attempt < 2; attempt++) {
+    circle.clearEdgePoints();
+    let inside = 0;
     let ux: f32 = 1, uy: f32 = 0;
     for (let d = 0; d < directions; d++) {
       if (d > 0) {
-        const nx = ux * stepCos - uy * stepSin;
-        uy = ux * stepSin + uy * stepCos;
+        // Turn by +step on the way out, +step/2 at the turn, -step on the way back.
+        const c = d == half ? halfCos : stepCos;
+        const sn = d == half ? halfSin : d > half ? -stepSin : stepSin;
+        const nx = ux * c - uy * sn;
+        uy = ux * sn + uy * c;
         ux = nx;
         const n = Mathf.sqrt(ux * ux + uy * uy);
         ux /= n;
@@ -172,16 +220,28 @@ function locate(i: i32, x: f32, y: f32, passes: i32): i32 {
       let e = SWEEP_OVERRUN_MM;
       e = Mathf.min(e, limitAlong(x, -ux, X));
       e = Mathf.min(e, limitAlong(y, -uy, Y));
-      const res = probing.sweep(x + r * ux, y + r * uy, x - e * ux, y - e * uy, level);
+      // Parallel to the bed: the level follows the bed's tilt across the target (see gradX).
+      const res = probing.sweep(x + r * ux, y + r * uy, x - e * ux, y - e * uy,
+        level + (gradX * ux + gradY * uy) * r, level - (gradX * ux + gradY * uy) * e);
       if (res == SweepResult.Aborted) return Outcome.Aborted;
       if (res == SweepResult.Hit) circle.addEdgePoint(probing.hitX, probing.hitY);
+      if (res == SweepResult.StartInside) inside++;
+    }
+    if (inside * 2 <= directions) break;
+    startR = Mathf.min(startR + START_RETRY_MM, SWEEP_START_MM);
     }
     store<i32>(edgeCount + (<usize>i << 2), circle.edgePoints());
     if (circle.edgePoints() < 5 || circle.fitCircle(0) != circle.CircleResult.Ok) return Outcome.PointNotFound;
     x = circle.centreXMm();
     y = circle.centreYMm();
-    // Only a circle seen whole teaches the radius (an arc's is uncertain).
-    if (circle.edgePoints() >= directions - 2) edgeRadiusMm = circle.radiusMm();
+    // Only a circle seen whole teaches the radius (an arc's is uncertain), and the height noise.
+    if (circle.edgePoints() >= directions - 2) {
+      edgeRadiusMm = circle.radiusMm();
+      // Radial scatter over the reach's fall-off (depth / radius, a cone's): the height noise.
+      if (edgeRadiusMm > 0.1) heightNoiseMm = Mathf.max(heightNoiseMm, circle.rmsResidualMm() * depth / edgeRadiusMm);
+      falloffDepthSumMm += depth;
+      falloffRadiusSumMm += edgeRadiusMm;
+    }
     startR = Mathf.min(circle.radiusMm() + START_MARGIN_MM, SWEEP_START_MM);
     if (circle.centreSigmaXMm() > CENTRE_SIGMA_MAX_MM || circle.centreSigmaYMm() > CENTRE_SIGMA_MAX_MM) {
       return Outcome.PointNotFound;
@@ -204,7 +264,7 @@ function nominalTrigger(): f32 {
 /**
  * Where the probe is expected to switch over a target at machine (x, y): the plane through the
  * targets found so far (the bed is a few tenths of a millimetre out of level on a built printer:
- * its z0/slopes), their mean for fewer than three, the homing point's before any.
+ * its z0/slopes), the line through two, the one's height, the homing point's before any.
  */
 function expectedTrigger(x: f32, y: f32): f32 {
   let n = 0;
@@ -220,7 +280,21 @@ function expectedTrigger(x: f32, y: f32): f32 {
   mx /= <f32>n;
   my /= <f32>n;
   mz /= <f32>n;
-  if (n < 3) return mz;
+  if (n == 1) return mz;
+  if (n == 2) {
+    // The line through the two: the bed's tilt along them, none across.
+    let a = -1, b = -1;
+    for (let i = 0; i < 9; i++) {
+      if (load<i32>(found + (<usize>i << 2)) == 0) continue;
+      if (a < 0) a = i;
+      else b = i;
+    }
+    const dx = getF(centreX, b) - getF(centreX, a), dy = getF(centreY, b) - getF(centreY, a);
+    const len2 = dx * dx + dy * dy;
+    if (len2 < 1) return mz;
+    const t = ((x - getF(centreX, a)) * dx + (y - getF(centreY, a)) * dy) / len2;
+    return getF(topZ, a) + (getF(topZ, b) - getF(topZ, a)) * t;
+  }
   ls.begin(3);
   for (let i = 0; i < 9; i++) {
     if (load<i32>(found + (<usize>i << 2)) == 0) continue;
@@ -232,6 +306,45 @@ function expectedTrigger(x: f32, y: f32): f32 {
   if (!ls.factorize()) return mz;
   ls.solve();
   return mz + ls.result(0) + ls.result(1) * (x - mx) + ls.result(2) * (y - my);
+}
+
+/**
+ * The bed's tilt, mm per mm of machine X and Y: the slope of the plane through the switching
+ * heights over the targets found so far (0 before three are). The probe's reach falls off slowly
+ * from a target's centre (on the simulated MK2 by about 0.044 mm per mm: a cone), so at one
+ * nozzle height the switching contour is a circle only over a level bed: over a bed rising by g
+ * mm/mm it reaches further up the slope, and its fitted centre moves uphill by g r^2 / depth
+ * (0.002 x 2.3^2 / 0.1 = 0.1 mm at the 0.5 mm over 250 mm a built MK2 may have). Sweeping
+ * parallel to the bed's plane removes that; only the bed's local warp is left.
+ */
+let gradX: f32 = 0;
+let gradY: f32 = 0;
+function bedGradient(): void {
+  gradX = 0;
+  gradY = 0;
+  let n = 0;
+  let mx: f32 = 0, my: f32 = 0;
+  for (let i = 0; i < 9; i++) {
+    if (load<i32>(found + (<usize>i << 2)) == 0) continue;
+    mx += getF(centreX, i);
+    my += getF(centreY, i);
+    n++;
+  }
+  if (n < 3) return;
+  mx /= <f32>n;
+  my /= <f32>n;
+  ls.begin(3);
+  for (let i = 0; i < 9; i++) {
+    if (load<i32>(found + (<usize>i << 2)) == 0) continue;
+    ls.setRow(0, 1);
+    ls.setRow(1, getF(centreX, i) - mx);
+    ls.setRow(2, getF(centreY, i) - my);
+    ls.addRow(getF(topZ, i), 1);
+  }
+  if (!ls.factorize()) return;
+  ls.solve();
+  gradX = ls.result(1);
+  gradY = ls.result(2);
 }
 
 /** The lowest a probe at machine (x, y) may go: NOZZLE_FLOOR_MM over the expected bed. */
@@ -294,11 +407,24 @@ function climb(x: f32, y: f32): i32 {
   return -1;
 }
 
-const FOUR: StaticArray<i32> = [1, 5, 7, 3];
+/**
+ * The search's targets, in order: front centre (where Z was homed), centre, middle right, middle
+ * left. Each next one is at most about 100 mm along one axis from the ones found: the floor of its
+ * probes comes from the bed found so far (the homing point's height, then the line through two,
+ * then a plane), and a bed tilted by 0.002 (0.5 mm over 250 mm) falls 0.2 mm over 100 mm, which
+ * a sensor 10 % weak (switching 0.36 mm over copper) still meets above the 0.08 mm floor.
+ * Prusa's four (front, right, rear, left centres) put the second 140 mm away diagonally: 0.4 mm
+ * of such a tilt, and the search failed there (random-1-14 of the bench). The rear row is found
+ * in the refinement, by then from the plane through six targets.
+ */
+const FOUR: StaticArray<i32> = [1, 4, 5, 3];
 
-function progress(t: RomText, k: i32, n: i32): void {
-  if (k == 1) beginPhase(<u32>n); // the panel's progress screen (ui/progress.ts)
-  setProgress(t, <u32>k);
+/** Step k of n has started: the serial line ("Searching bed calibration point 2 of 4") and the
+ * panel's progress (M45's handler opens it with the title; each stage counts its own steps:
+ * "Searching point", 2/4). */
+function progress(t: RomText, step: RomText, k: i32, n: i32): void {
+  if (k == 1) beginPhase(<u32>n);
+  setProgress(step, <u32>k);
   out.text(t);
   out.int(k);
   out.text(rom(" of "));
@@ -308,6 +434,12 @@ function progress(t: RomText, k: i32, n: i32): void {
 
 /** Runs M45 (zOnly: M45 Z, reference heights only). */
 export function run(zOnly: bool, details: bool): Outcome {
+  // The progress screen is opened and closed around this by M45's handler
+  // (gcode/calibrationCommands.ts), however it ends.
+  return calibrate(zOnly, details);
+}
+
+function calibrate(zOnly: bool, details: bool): Outcome {
   verbose = details;
   failedTarget = -1;
   probing.resetCounts();
@@ -318,14 +450,17 @@ export function run(zOnly: bool, details: bool): Outcome {
   transform.reset();
   referenceValid = false;
   edgeRadiusMm = 0;
+  heightNoiseMm = 0;
+  falloffDepthSumMm = 0;
+  falloffRadiusSumMm = 0;
   for (let i = 0; i < 9; i++) store<i32>(found + (<usize>i << 2), 0);
   let shiftX: f32 = 0, shiftY: f32 = 0;
   fit.clearPoints();
   for (let k = 0; k < 4; k++) {
     const i = unchecked(FOUR[k]);
-    progress(rom("Searching bed calibration point "), k + 1, 4);
+    progress(rom("Searching bed calibration point "), rom("Searching point"), k + 1, 4);
     let r = climb(bedNozzleX(i) + shiftX, bedNozzleY(i) + shiftY);
-    if (r < 0) r = locate(i, climbX, climbY, 1);
+    if (r < 0) r = locate(i, climbX, climbY, 1, false);
     if (r >= 0) return failAt(i, r);
     // The next search starts where the points so far put it.
     shiftX = getF(centreX, i) - bedNozzleX(i);
@@ -335,12 +470,12 @@ export function run(zOnly: bool, details: bool): Outcome {
   if (fit.fit() != fit.FitResult.Ok) return failAt(-1, Outcome.FitFailed);
   transform.setFromAngles(fit.xAxisAngleRad(), fit.yAxisAngleRad(), fit.originOnBedX(), fit.originOnBedY());
   for (let i = 0; i < 9; i++) {
-    progress(rom("Improving bed calibration point "), i + 1, 9);
+    progress(rom("Improving bed calibration point "), rom("Improving point"), i + 1, 9);
     transform.worldToMachine(bedNozzleX(i), bedNozzleY(i));
     // A centre predicted beyond the travel is seen as an arc only: a second pass around the
     // first pass's centre finds more of it.
     const outside = !probing.reachable(transform.outX, X) || !probing.reachable(transform.outY, Y);
-    const r = locate(i, transform.outX, transform.outY, outside ? 2 : 1);
+    const r = locate(i, transform.outX, transform.outY, outside ? 2 : 1, true);
     if (r >= 0) {
       transform.reset();
       return failAt(i, r);
@@ -348,8 +483,13 @@ export function run(zOnly: bool, details: bool): Outcome {
   }
   fit.clearPoints();
   for (let i = 0; i < 9; i++) {
+    // A circle cut by the Y limit (fewer edge points than a whole one's) gives its centre's X well
+    // (the arc is symmetric about it) but its Y poorly and biased: the fit's sigma misses the bias
+    // of an arc swept from one side only (its Y was 0.2-0.35 mm off in the bench, and set the
+    // skew's worst errors). Its Y is left out; the middle and rear rows fix the X axis' angle.
+    const arc = load<i32>(edgeCount + (<usize>i << 2)) < SWEEP_DIRECTIONS * 3 - 2;
     fit.addPoint(getF(centreX, i), getF(centreY, i), bedNozzleX(i), bedNozzleY(i),
-      weightOf(getF(sigmaX, i)), weightOf(getF(sigmaY, i)));
+      weightOf(getF(sigmaX, i)), arc ? <f32>0 : weightOf(getF(sigmaY, i)));
   }
   transform.reset();
   if (fit.fit() != fit.FitResult.Ok) return failAt(-1, Outcome.FitFailed);
@@ -378,10 +518,14 @@ function failAt(i: i32, r: i32): Outcome {
   return <Outcome>r;
 }
 
-/** The switching height over each centre (from the transform when zOnly), the mean of two. */
+/** Probes averaged per reference height: the noise (0.002-0.01 mm a probe) falls by sqrt(3), for
+ * about half a second of printer time per probe (the nozzle stays over the target). */
+const REFERENCE_PROBES: i32 = 3;
+
+/** The switching height over each centre (from the transform when zOnly), the mean of three. */
 function measureReferences(zOnly: bool): Outcome {
   for (let i = 0; i < 9; i++) {
-    progress(rom("Measuring reference height "), i + 1, 9);
+    progress(rom("Measuring reference height "), rom("Reference height"), i + 1, 9);
     let x: f32, y: f32;
     if (zOnly) {
       transform.worldToMachine(bedNozzleX(i), bedNozzleY(i));
@@ -391,16 +535,33 @@ function measureReferences(zOnly: bool): Outcome {
       x = getF(centreX, i);
       y = getF(centreY, i);
     }
+    // A front-row centre beyond the Y travel is probed from the nearest point the carriage
+    // reaches, where the probe switches lower by the fall-off times the distance (75 um for
+    // 1.7 mm): that is added back, from the fall-off the circles seen whole showed.
+    const px = probing.clampAxis(x, X), py = probing.clampAxis(y, Y);
+    const away = Mathf.sqrt((x - px) * (x - px) + (y - py) * (y - py));
     let sum: f32 = 0;
-    for (let k = 0; k < 2; k++) {
-      const h = probing.probeAt(x, y, floorAt(x, y));
+    for (let k = 0; k < REFERENCE_PROBES; k++) {
+      const h = probing.probeAt(px, py, floorAt(px, py));
       if (h == ABORTED) return Outcome.Aborted;
       if (h == STUCK) return failAt(i, Outcome.ProbeStuck);
       if (h == NOT_FOUND) return failAt(i, Outcome.PointNotFound);
       sum += h;
     }
-    putF(referenceZ, i, sum * 0.5);
-    stored.storeReferenceHeight(i, sum * 0.5);
+    let mean = sum / <f32>REFERENCE_PROBES;
+    if (away > 0.01) {
+      const falloff = falloffRadiusSumMm > 0 ? falloffDepthSumMm / falloffRadiusSumMm : <f32>0;
+      mean += falloff * away;
+      out.text(rom("echo:Reference height "));
+      out.int(i + 1);
+      out.text(rom(" probed "));
+      out.fixed(away, 2);
+      out.text(rom(" mm from its centre (beyond the travel), raised by the reach's fall-off, "));
+      out.fixed(falloff, 3);
+      out.line(falloff > 0 ? rom(" mm per mm") : rom(" mm per mm (unknown since power-on: run M45)"));
+    }
+    putF(referenceZ, i, mean);
+    stored.storeReferenceHeight(i, mean);
   }
   referenceValid = true;
   probing.travelTo(motion.native(X), motion.native(Y), probing.TRAVEL_MM);

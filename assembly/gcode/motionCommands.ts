@@ -95,8 +95,9 @@ export function g1(): void {
   }
   // The bed transform (M45): the carriages go where the nozzle lands on the asked bed point;
   // a move in X alone on the bed may need both carriages.
+  const worldX = motion.mmAt(targetMm, X), worldY = motion.mmAt(targetMm, Y);
   if (!bedTransform.isIdentity() && (moving & 3) != 0) {
-    bedTransform.worldToMachine(motion.mmAt(targetMm, X), motion.mmAt(targetMm, Y));
+    bedTransform.worldToMachine(worldX, worldY);
     motion.setMmAt(targetMm, X, bedTransform.outX);
     motion.setMmAt(targetMm, Y, bedTransform.outY);
     if (bedTransform.outX != motion.native(X)) moving |= 1 << X;
@@ -117,6 +118,7 @@ export function g1(): void {
   }
   if (parser.hasValue(Letter.F)) motion.feedrate = parser.value(Letter.F) / <f32>60;
   if (moving == 0) return;
+  let clampedXY = false;
   for (let a = 0; a < 3; a++) {
     if ((moving & (1 << a)) == 0) continue;
     const v = motion.mmAt(targetMm, a);
@@ -124,6 +126,13 @@ export function g1(): void {
     const hi = motion.maxLimit(a);
     if (v < lo || v > hi) {
       const clamped = v < lo ? lo : hi;
+      // Through the bed transform the carriages' limits are not the bed's: said below, in bed
+      // coordinates, once X and Y are both clamped.
+      if (a < 2 && !bedTransform.isIdentity()) {
+        motion.setMmAt(targetMm, a, clamped);
+        clampedXY = true;
+        continue;
+      }
       out.text(rom("echo:Warning: "));
       out.char(axisLetter(a));
       out.fixed(v + motion.offsetOf(a), 2);
@@ -136,6 +145,18 @@ export function g1(): void {
       out.line(rom(" instead"));
       motion.setMmAt(targetMm, a, clamped);
     }
+  }
+  if (clampedXY) {
+    bedTransform.machineToWorld(motion.mmAt(targetMm, X), motion.mmAt(targetMm, Y));
+    out.text(rom("echo:Warning: X"));
+    out.fixed(worldX + motion.offsetOf(X), 2);
+    out.text(rom(" Y"));
+    out.fixed(worldY + motion.offsetOf(Y), 2);
+    out.text(rom(" is outside the carriages' travel; moving to X"));
+    out.fixed(bedTransform.outX + motion.offsetOf(X), 2);
+    out.text(rom(" Y"));
+    out.fixed(bedTransform.outY + motion.offsetOf(Y), 2);
+    out.line(rom(" instead"));
   }
   motion.setExtrusionOffset(logicalE - motion.mmAt(targetMm, E));
   const speed = (motion.feedrate * <f32>motion.feedratePercent) / <f32>100;

@@ -24,6 +24,7 @@ import * as out from "../serial/out";
 import { rom, RomText } from "../rom";
 import { raiseFault } from "../system/fault";
 import { INPUT_X_MIN, INPUT_Y_MIN, INPUT_PROBE } from "./inputs";
+import * as bedTransform from "../calibration/bedTransform";
 
 /**
  * The lowest the nozzle goes while Z homing searches for the bed, mm above where the bed is
@@ -48,9 +49,13 @@ const RAISE_PAST_TOP_MM: f32 = 5;
 /**
  * Where the top of the frame is, mm above the end of the Z travel, before the bed was ever found
  * from there: the simulated MK2's frame stops Z 2 mm past its 210 mm travel
- * (tools/sim/config.ts). The search below is safe while this is within +-(probe switching
- * height / 2) = +-0.2 mm of the truth; once the bed has been found from the top, the measured
- * height replaces it (zTopMm).
+ * (tools/sim/config.ts). The search below needs the bed under the homing point within a narrow
+ * band of where this puts it: no more than 0.1 mm higher (or a probe that never switches takes
+ * the nozzle down to the bed), and low enough only as far as the probe still switches above the
+ * 0.1 mm floor there (a sensor 10 % weak, 2-3 mm off the target's centre, switches about 0.22 mm
+ * over the bed: the bed may then sit at most 0.12 mm lower). So this constant is one to measure on
+ * each printer to about +-0.05 mm (tools/sim/generate.ts draws that error); once the bed has been
+ * found from the top, the measured height replaces it (zTopMm).
  * On a real MK2 this has to be measured: Prusa's own calibration assumes Z_MAX_POS - 3 at the
  * top stops, which would make this 5 mm too high there.
  */
@@ -167,9 +172,14 @@ export function homeZ(fromTop: bool): bool {
   }
   const probeX = settings.axisF32(S.ProbeOffset, X);
   const probeY = settings.axisF32(S.ProbeOffset, Y);
-  // The nozzle goes where the probe lands on the safe point of the bed.
-  const x = Mathf.min(Mathf.max(boardF32(BoardKey.SafeHomeX) - probeX, motion.minLimit(X)), motion.maxLimit(X));
-  const y = Mathf.min(Mathf.max(boardF32(BoardKey.SafeHomeY) - probeY, motion.minLimit(Y)), motion.maxLimit(Y));
+  // The nozzle goes where the probe lands on the safe point of the bed: the front-centre target.
+  // Through the XYZ calibration's transform when there is one (bed coordinates to the carriages'),
+  // so the probe is over the target's centre even on a skewed or shifted bed: there it switches
+  // highest, furthest above the search's floor (2-3 mm off the centre of the 8 mm target it
+  // switches 0.1-0.15 mm lower on the simulated MK2).
+  bedTransform.worldToMachine(boardF32(BoardKey.SafeHomeX) - probeX, boardF32(BoardKey.SafeHomeY) - probeY);
+  const x = Mathf.min(Mathf.max(bedTransform.outX, motion.minLimit(X)), motion.maxLimit(X));
+  const y = Mathf.min(Mathf.max(bedTransform.outY, motion.minLimit(Y)), motion.maxLimit(Y));
   motion.moveXYTo(x, y, homingSpeed(X));
   // Go no lower than Z_SEARCH_FLOOR_MM over the bed: a probe that does not switch then stops
   // homing above the bed (the height is known: Z was homed, or has just been raised to the top).

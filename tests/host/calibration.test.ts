@@ -210,3 +210,23 @@ test("M45 Z measures only the nine reference heights, over the targets the calib
   assert.equal(z.length, 9);
   for (const v of z) assert.ok(Math.abs(v - 0.4) < 0.02, `${v}`);
 });
+
+test("after M45, G28 homes Z with the probe over the front-centre target's centre on a shifted, skewed bed, and a move beyond the travel is reported in bed coordinates", async () => {
+  const p = await HostPrinter.boot({ scenario: { geometry: { yAxisDeg: 0.5, shiftXMm: 2.5, shiftYMm: 1.5 }, probe: { noiseMm: 0.005 } } });
+  p.command("G28");
+  const target = readTruth(p.model).targets[1].probeOverMm;
+  // Before any calibration the probe homes where the target is on a perfect printer: 2.9 mm off.
+  assert.ok(Math.hypot(p.axisMm(0) - target[0], p.axisMm(1) - target[1]) > 2, `${p.axisMm(0)}, ${p.axisMm(1)}`);
+  assert.match(p.command("M45", M45_MAX_MS), /XYZ calibration ok/);
+  p.command("G28");
+  assert.ok(Math.hypot(p.axisMm(0) - target[0], p.axisMm(1) - target[1]) < 0.15, `homed Z at ${p.axisMm(0)}, ${p.axisMm(1)}; the target's centre is at ${target}`);
+  // The bed point X 255 Y 200 needs the X carriage beyond its travel: the warning names the bed
+  // point asked for and the one the nozzle goes to, and the nozzle does go there.
+  const out = p.command("G1 Z5 F3000\nG1 X255 Y200 F6000\nM400");
+  const m = /echo:Warning: X255\.00 Y200\.00 is outside the carriages' travel; moving to X(-?[\d.]+) Y(-?[\d.]+) instead/.exec(out);
+  assert.ok(m, out);
+  const [bx, by] = nozzleOnBed(p, readTruth(p.model));
+  assert.ok(Math.hypot(bx - Number(m[1]), by - Number(m[2])) < 0.1, `the nozzle is over ${bx.toFixed(3)}, ${by.toFixed(3)}`);
+  assert.ok(Number(m[1]) < 255);
+  assert.equal(readTruth(p.model).contacts, 0);
+});

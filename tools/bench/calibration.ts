@@ -2,7 +2,9 @@
 // library's calibration cases) in the host runner, scored against the model's truth. Writes
 // build/calibration.json and prints the table.
 //
-//   npx tsx tools/bench/calibration.ts [--count 30] [--seed 1] [--mesh-count 4] [--only mesh]
+//   npx tsx tools/bench/calibration.ts [--count 30] [--seed 1] [--only perfect,random-1-4] [--wasm FILE]
+//   npx tsx tools/bench/calibration.ts --only mesh [--mesh-count 4]      (mesh leveling alone)
+//   npx tsx tools/bench/calibration.ts --probe-only                      (probe tools alone)
 //
 // Figures (issue 10): skewErrorDegP50/P95 (fitted skew a2 - a1 against the model's), centreErrorMmRms
 // (fitted target centres, machine mm, against the carriage positions that truly put the probe over
@@ -48,15 +50,27 @@ function percentile(v: number[], p: number): number {
 
 const rms = (v: number[]) => Math.sqrt(v.reduce((a, b) => a + b * b, 0) / Math.max(v.length, 1));
 
-/** The nozzle Z (model frame) at which a noise-free copy of the printer's probe switches over (x, y). */
-async function trueSwitchZ(s: Scenario, x: number, y: number): Promise<number | null> {
-  const quiet: Scenario = { ...s, probe: { ...(s.probe ?? {}), noiseMm: 0 } };
+/**
+ * The nozzle Z (model frame) at which a noise-free copy of the printer's probe switches over (x, y),
+ * with the sensor at `sensorC`: the sensor's reach drifts with its temperature, which follows the
+ * bed's (a sensor drawn at 35 C over a 22 C bed cools with a 60 s time constant during M45), so the
+ * truth is taken at the temperature the sensor had when M45 ended, when the reference heights were
+ * measured (its last ~25 s). Taken at the scenario's starting temperature instead, the reference
+ * heights of warm sensors were "wrong" by the drift that happened during M45 (up to 45 um).
+ */
+async function trueSwitchZ(s: Scenario, x: number, y: number, sensorC: number): Promise<number | null> {
+  const quiet: Scenario = { ...s, probe: { ...(s.probe ?? {}), noiseMm: 0, temperatureC: sensorC } };
   const rig = await ModelRig.create(quiet, { x, y, z: 1.5 });
   return rig.probeDown(-0.5);
 }
 
+/** --wasm FILE: another build of the firmware module (its .texts.json beside it), e.g. a copy
+ * taken before the next build, so a long run is not changed under it. */
+const wasmAt = process.argv.indexOf("--wasm");
+const wasm = wasmAt >= 0 ? process.argv[wasmAt + 1] : undefined;
+
 async function runOne(name: string, s: Scenario): Promise<Run> {
-  const p = await HostPrinter.boot({ scenario: s });
+  const p = await HostPrinter.boot({ scenario: s, wasm });
   const home = p.command("G28");
   if (/Error/.test(home)) {
     return { name, ok: false, reason: `G28: ${home.split("\n").find((l) => l.startsWith("Error"))}`, printerSeconds: 0, contacts: readTruth(p.model).contacts };
@@ -87,7 +101,7 @@ async function runOne(name: string, s: Scenario): Promise<Run> {
   run.referenceErrorsUm = [];
   for (const m of out.matchAll(/echo:Reference height (\d): (-?[\d.]+) mm/g)) {
     const t = truth.targets[Number(m[1]) - 1].probeOverMm;
-    const z = await trueSwitchZ(s, t[0], t[1]);
+    const z = await trueSwitchZ(s, t[0], t[1], truth.probe.temperatureC);
     if (z !== null) run.referenceErrorsUm.push((Number(m[2]) - (z + zFrame)) * 1000);
   }
   run.ok = true;
@@ -97,8 +111,8 @@ async function runOne(name: string, s: Scenario): Promise<Run> {
 async function main(): Promise<void> {
   const count = arg("count", 30);
   const seed = arg("seed", 1);
-  const only = process.argv.includes("--only") ? process.argv[process.argv.indexOf("--only") + 1] : "";
-  if (only === "mesh") {
+  const part = process.argv.includes("--only") ? process.argv[process.argv.indexOf("--only") + 1] : "";
+  if (part === "mesh") {
     const mesh = await meshBench(arg("mesh-count", 4), seed);
     fs.mkdirSync("build", { recursive: true });
     const file = path.join("build", "calibration.json");
@@ -112,8 +126,12 @@ async function main(): Promise<void> {
     if (fs.existsSync(file)) cases.push([f, JSON.parse(fs.readFileSync(file, "utf8")) as Scenario]);
   }
   randomPrinters(count, seed).forEach((s, i) => cases.push([`random-${seed}-${i + 1}`, s]));
+  // --only a,b: just these printers (by name), for a quick look at a change.
+  const onlyAt = process.argv.indexOf("--only");
+  const only = onlyAt >= 0 ? new Set(process.argv[onlyAt + 1].split(",")) : undefined;
   const runs: Run[] = [];
   for (const [name, s] of cases) {
+    if (only && !only.has(name)) continue;
     const r = await runOne(name, s);
     runs.push(r);
     const c = r.centreErrorsMm ? rms(r.centreErrorsMm).toFixed(3) : "-";
