@@ -420,11 +420,11 @@ function climb(x: f32, y: f32): i32 {
 const FOUR: StaticArray<i32> = [1, 4, 5, 3];
 
 /** Step k of n has started: the serial line ("Searching bed calibration point 2 of 4") and the
- * panel's progress (M45's handler opens it with the title; each stage counts its own steps:
- * "Searching point", 2/4). */
-function progress(t: RomText, step: RomText, k: i32, n: i32): void {
+ * panel's progress, in Prusa's LCD words (M45's handler opens it with the title; each stage
+ * counts its own steps: "Searching bed calibration point", 2/4). */
+function progress(t: RomText, k: i32, n: i32): void {
   if (k == 1) beginPhase(<u32>n);
-  setProgress(step, <u32>k);
+  setProgress(t, <u32>k);
   out.text(t);
   out.int(k);
   out.text(rom(" of "));
@@ -458,7 +458,7 @@ function calibrate(zOnly: bool, details: bool): Outcome {
   fit.clearPoints();
   for (let k = 0; k < 4; k++) {
     const i = unchecked(FOUR[k]);
-    progress(rom("Searching bed calibration point "), rom("Searching point"), k + 1, 4);
+    progress(rom("Searching bed calibration point "), k + 1, 4);
     let r = climb(bedNozzleX(i) + shiftX, bedNozzleY(i) + shiftY);
     if (r < 0) r = locate(i, climbX, climbY, 1, false);
     if (r >= 0) return failAt(i, r);
@@ -470,7 +470,7 @@ function calibrate(zOnly: bool, details: bool): Outcome {
   if (fit.fit() != fit.FitResult.Ok) return failAt(-1, Outcome.FitFailed);
   transform.setFromAngles(fit.xAxisAngleRad(), fit.yAxisAngleRad(), fit.originOnBedX(), fit.originOnBedY());
   for (let i = 0; i < 9; i++) {
-    progress(rom("Improving bed calibration point "), rom("Improving point"), i + 1, 9);
+    progress(rom("Improving bed calibration point "), i + 1, 9);
     transform.worldToMachine(bedNozzleX(i), bedNozzleY(i));
     // A centre predicted beyond the travel is seen as an arc only: a second pass around the
     // first pass's centre finds more of it.
@@ -525,7 +525,7 @@ const REFERENCE_PROBES: i32 = 3;
 /** The switching height over each centre (from the transform when zOnly), the mean of three. */
 function measureReferences(zOnly: bool): Outcome {
   for (let i = 0; i < 9; i++) {
-    progress(rom("Measuring reference height "), rom("Reference height"), i + 1, 9);
+    progress(rom("Measuring reference height "), i + 1, 9);
     let x: f32, y: f32;
     if (zOnly) {
       transform.worldToMachine(bedNozzleX(i), bedNozzleY(i));
