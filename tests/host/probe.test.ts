@@ -175,6 +175,22 @@ test("TESTZ bisects between the heights tried, as Klipper's Z=+ and Z=- do", asy
   assert.match(p.command("TESTZ Z=++"), /^Z position: 0\.100 --> 0\.250 <-- 0\.375$/m);
 });
 
+test("TESTZ keeps the height above the nozzle however many steps the bisection takes: Z=+ never jumps past it", async () => {
+  const p = await homed();
+  p.command(`PROBE_CALIBRATE X=${CENTRE.x} Y=${CENTRE.y}`);
+  assert.match(p.command("TESTZ Z=-0.4"), /^Z position: \? --> 0\.600 <-- 1\.000$/m);
+  // Five steps up, each halfway to 1.000: six heights tried below it, 1.000 the oldest of all.
+  for (const z of ["0.800", "0.900", "0.950", "0.975"]) assert.match(p.command("TESTZ Z=+"), new RegExp(`--> ${z.replace(".", "\\.")} <-- 1\\.000$`, "m"));
+  assert.match(p.command("TESTZ Z=+"), /--> 0\.98\d <-- 1\.000$/m);
+  const z = p.axisMm(2);
+  // The sixth goes halfway to 1.000 again, not 0.2 mm up (Klipper's largest step) past it.
+  p.command("TESTZ Z=+");
+  assert.ok(p.axisMm(2) > z && p.axisMm(2) < 1, `from ${z} to ${p.axisMm(2)}`);
+  // A step that lands on a height already tried (under one Z step) is not kept twice.
+  assert.match(p.command("TESTZ Z=-0.0001"), /<-- 1\.000$/m);
+  p.command("ABORT");
+});
+
 test("TESTZ refuses to go more than 0.5 mm under where the probe says the bed is; ABORT changes nothing", async () => {
   const p = await homed();
   const offset = /M851 X\S+ Y\S+ Z(\S+)/.exec(p.command("M503"))![1];
