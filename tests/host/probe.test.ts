@@ -114,6 +114,8 @@ test("bad probe commands are refused with a reason and nothing moves", async () 
     ["ACCEPT", /^Error:ACCEPT needs an open Z offset calibration/m],
     ["PROBE_CALIBRATE PAPER=2", /^Error:PAPER must be the sheet's thickness, 0 to 0\.5 mm; nothing started$/m],
     ["PROBE_CALIBRATE X=10 Y=105", /^Error:The probe cannot reach that point/m],
+    ["PROBE_BIAS_CHECK POINTS=5", /^Error:POINTS must be 4 \(the corner targets\) or 9 \(all nine\); nothing started$/m],
+    ["PROBE_BIAS_CHECK POINTS=", /^Error:Malformed parameter in "PROBE_BIAS_CHECK POINTS="/m],
   ];
   for (const [cmd, expected] of cases) assert.match(p.command(cmd), expected, cmd);
   assert.deepEqual([0, 1, 2].map((a) => p.axisMm(a)), before);
