@@ -217,7 +217,8 @@ function unknown(text: usize, length: u32): void {
  * put here.
  */
 function allowedWhileHalted(letter: u32, code: i32): bool {
-  if (letter == Letter.G) return code == 90 || code == 91 || code == 92;
+  // G81: the mesh report, no motion.
+  if (letter == Letter.G) return code == 81 || code == 90 || code == 91 || code == 92;
   if (letter != Letter.M) return false;
   switch (code) {
     case 18: // drivers off
@@ -259,6 +260,8 @@ function allowedWhileHalted(letter: u32, code: i32): bool {
     case 862:
     case 999:
       return true;
+    case 420: // M420 V, the report; S and Z would change the leveling state: refused
+      return parser.parseParams() && !parser.has(Letter.S) && !parser.has(Letter.Z);
   }
   return false;
 }

@@ -243,6 +243,7 @@ function keyLetter(start: u32, end: u32): u32 {
   if (textIs(start, end, rom("SAMPLES"))) return 83; // 'S'
   if (textIs(start, end, rom("PAPER"))) return 80; // 'P'
   if (textIs(start, end, rom("BED"))) return 66; // 'B'
+  if (textIs(start, end, rom("POINTS"))) return 78; // 'N' (PROBE_BIAS_CHECK POINTS=9)
   return 0;
 }
 

@@ -1,8 +1,8 @@
 // The probe tools' commands: G30 (one probe, Marlin's "Bed X: Y: Z:" line), M48 (repeatability,
 // Marlin's lines plus Klipper's summary and the guide's 25 um verdict), and Klipper's names:
 // PROBE, PROBE_ACCURACY [SAMPLES=] [X= Y=], PROBE_CALIBRATE / Z_ENDSTOP_CALIBRATE [X= Y=]
-// [PAPER=], TESTZ Z=<mm>|+|++|-|--, ACCEPT, ABORT; and PROBE_BIAS_CHECK [PAPER=] (the guide's
-// location bias check, at the four corners), PROBE_HEAT_SOAK [X= Y=] (probe until the readings
+// [PAPER=], TESTZ Z=<mm>|+|++|-|--, ACCEPT, ABORT; and PROBE_BIAS_CHECK [PAPER=] [POINTS=] (the guide's
+// location bias check, at the four corners or all nine targets), PROBE_HEAT_SOAK [X= Y=] (probe until the readings
 // stop drifting) and PROBE_TEMPERATURE_CHECK BED=<C> [SAMPLES=] [X= Y=] (accuracy cold, heat the
 // bed, soak, accuracy hot, the drift). What they measure and how:
 // calibration/probeTools.ts.
@@ -352,8 +352,16 @@ function abort(): void {
 
 // ---- The location bias check ----
 
-function cornerName(k: i32): RomText {
-  return k == 0 ? rom("front left") : k == 1 ? rom("front right") : k == 2 ? rom("rear left") : rom("rear right");
+/** The name of point k of the check: "front left" .. "rear right"; with nine, "front centre",
+ * "centre left", "centre" and so on. */
+function pointName(k: i32): void {
+  const c = tools.biasColumn(k), r = tools.biasRow(k);
+  if (c == 1 && r == 1) {
+    out.text(rom("centre"));
+    return;
+  }
+  out.text(r == 0 ? rom("front ") : r == 1 ? rom("centre ") : rom("rear "));
+  out.text(c == 0 ? rom("left") : c == 1 ? rom("centre") : rom("right"));
 }
 
 /** Opens the paper test at corner k (0..3) of the check. */
@@ -361,17 +369,19 @@ function biasCornerSession(k: i32): void {
   store<f32>(POINT, tools.biasPointX(k));
   store<f32>(POINT + 4, tools.biasPointY(k));
   tools.setBiasCorner(k + 1);
-  out.text(rom("echo:Location bias check: corner "));
+  out.text(tools.biasPoints() == tools.BIAS_TARGETS ? rom("echo:Location bias check: point ") : rom("echo:Location bias check: corner "));
   out.int(k + 1);
-  out.text(rom(" of 4 ("));
-  out.text(cornerName(k));
+  out.text(rom(" of "));
+  out.int(tools.biasPoints());
+  out.text(rom(" ("));
+  pointName(k);
   out.line(rom(")"));
   openSession(tools.sessionPaper(), rom("Location bias"));
   if (!tools.sessionOpen()) tools.setBiasCorner(0);
 }
 
 /**
- * PROBE_BIAS_CHECK [PAPER=]: the paper test at the four corner targets in turn (TESTZ, ACCEPT
+ * PROBE_BIAS_CHECK [PAPER=] [POINTS=4|9]: the paper test at the four corner targets (or all nine) in turn (TESTZ, ACCEPT
  * at each; ABORT ends the check), then the switching heights, their range against Klipper's
  * 25 um, and the M421 lines that even them out in the mesh.
  */
@@ -379,14 +389,21 @@ function biasCheck(): void {
   if (refuseIfOpen()) return;
   const paper = readPaper();
   if (paper < 0) return;
+  // POINTS= (N): the four corners (Klipper's guide) or all nine targets (every mesh point).
+  const points: f32 = parser.hasValue(Letter.N) ? parser.value(Letter.N) : <f32>tools.BIAS_CORNERS;
+  if ((parser.has(Letter.N) && !parser.hasValue(Letter.N)) || (points != <f32>tools.BIAS_CORNERS && points != <f32>tools.BIAS_TARGETS)) {
+    out.line(rom("Error:POINTS must be 4 (the corner targets) or 9 (all nine); nothing started"));
+    return;
+  }
   if (!tools.allHomed()) {
     out.line(rom("Error:Probing needs X, Y and Z homed (G28 first); nothing probed"));
     return;
   }
-  for (let k = 0; k < tools.BIAS_CORNERS; k++) {
+  tools.setBiasPoints(<i32>points);
+  for (let k = 0; k < tools.biasPoints(); k++) {
     if (!tools.sensorReaches(tools.biasPointX(k), tools.biasPointY(k)) || !tools.nozzleReaches(tools.biasPointX(k), tools.biasPointY(k))) {
       out.text(rom("Error:The probe and the nozzle cannot both reach the "));
-      out.text(cornerName(k));
+      pointName(k);
       out.line(rom(" target; nothing probed"));
       return;
     }
@@ -400,11 +417,11 @@ function acceptBiasCorner(): void {
   tools.recordBiasCorner();
   endProgress();
   out.text(rom("echo:"));
-  out.text(cornerName(k));
+  pointName(k);
   out.text(rom(": the probe switches "));
   out.fixed(tools.biasSwitchMm(k), 3);
   out.line(rom(" mm over the bed"));
-  if (k + 1 < tools.BIAS_CORNERS) {
+  if (k + 1 < tools.biasPoints()) {
     biasCornerSession(k + 1);
     return;
   }
@@ -416,13 +433,13 @@ function biasReport(): void {
   let lo = tools.biasSwitchMm(0);
   let hi = lo;
   let sum: f32 = 0;
-  for (let k = 0; k < tools.BIAS_CORNERS; k++) {
+  for (let k = 0; k < tools.biasPoints(); k++) {
     const v = tools.biasSwitchMm(k);
     if (v < lo) lo = v;
     if (v > hi) hi = v;
     sum += v;
   }
-  const mean = sum / <f32>tools.BIAS_CORNERS;
+  const mean = sum / <f32>tools.biasPoints();
   out.text(rom("echo:Location bias: switching heights from "));
   out.fixed(lo, 3);
   out.text(rom(" to "));
@@ -436,8 +453,10 @@ function biasReport(): void {
   // Where the probe switches higher over the bed, it reads the bed that much higher: the mesh
   // point there is too high by the difference from the mean, and the overlay takes it off (the
   // mean itself is the Z offset's, PROBE_CALIBRATE).
-  out.line(rom("echo:Corrections for the 3x3 mesh's corners (send them after G80 to keep them in the correction overlay):"));
-  for (let k = 0; k < tools.BIAS_CORNERS; k++) {
+  out.line(tools.biasPoints() == tools.BIAS_TARGETS
+    ? rom("echo:Corrections for the 3x3 mesh's points (send them after G80 to keep them in the correction overlay):")
+    : rom("echo:Corrections for the 3x3 mesh's corners (send them after G80 to keep them in the correction overlay):"));
+  for (let k = 0; k < tools.biasPoints(); k++) {
     out.text(rom("echo:M421 I"));
     out.int(tools.biasColumn(k));
     out.text(rom(" J"));
@@ -470,7 +489,7 @@ export function word(): WordResult {
   if (!parser.parseWordParams()) {
     out.text(rom("Error:Malformed parameter in \""));
     out.chars(parser.text, parser.textLength);
-    out.line(rom("\" (KEY=VALUE: X= Y= Z= SAMPLES= PAPER= BED=); not executed"));
+    out.line(rom("\" (KEY=VALUE: X= Y= Z= SAMPLES= PAPER= POINTS= BED=); not executed"));
     return WordResult.Done;
   }
   // ABORT only closes the session (and lifts the nozzle when no fault stops motion).

@@ -248,3 +248,18 @@ test("after M45, G80 on the MK42 expects each target at its reference height: a 
   assert.equal(t.probe.slipped, true);
   assert.equal(t.contacts, 0, `closest ${t.minClearanceMm} mm`);
 });
+
+test("with a fault latched, G81 and M420 V still report the mesh, while M420 S/Z and G80 are refused", async () => {
+  const p = await HostPrinter.boot({ scenario: scenario("sv06-warp") });
+  p.command("G28 W");
+  assert.match(quiet(p.command("G80", 300_000)), /Mesh bed leveling on: 3 x 3 points/);
+  const g81 = p.command("G81");
+  const m420 = p.command("M420 V");
+  assert.match(p.command("M112"), /Error:/);
+  // The same answers as before the fault: reports, no motion.
+  assert.equal(p.command("G81"), g81);
+  assert.equal(p.command("M420 V"), m420);
+  assert.match(p.command("M420"), /^echo:Bed Leveling ON$/m);
+  for (const cmd of ["M420 S0", "M420 Z5", "M420 S1 V", "G80"]) assert.match(p.command(cmd), /^Error:Printer halted by a fault \(.*\); not executed: "/m, cmd);
+  assert.match(p.command("M420 V"), /^echo:Bed Leveling ON$/m, "M420 S0 changed nothing");
+});

@@ -114,6 +114,8 @@ test("bad probe commands are refused with a reason and nothing moves", async () 
     ["ACCEPT", /^Error:ACCEPT needs an open Z offset calibration/m],
     ["PROBE_CALIBRATE PAPER=2", /^Error:PAPER must be the sheet's thickness, 0 to 0\.5 mm; nothing started$/m],
     ["PROBE_CALIBRATE X=10 Y=105", /^Error:The probe cannot reach that point/m],
+    ["PROBE_BIAS_CHECK POINTS=5", /^Error:POINTS must be 4 \(the corner targets\) or 9 \(all nine\); nothing started$/m],
+    ["PROBE_BIAS_CHECK POINTS=", /^Error:Malformed parameter in "PROBE_BIAS_CHECK POINTS="/m],
   ];
   for (const [cmd, expected] of cases) assert.match(p.command(cmd), expected, cmd);
   assert.deepEqual([0, 1, 2].map((a) => p.axisMm(a)), before);
@@ -173,6 +175,22 @@ test("TESTZ bisects between the heights tried, as Klipper's Z=+ and Z=- do", asy
   assert.match(p.command("TESTZ Z=-"), /^Z position: \? --> 0\.050 <-- 0\.100$/m);
   // ++: halfway to the highest height tried (1.0), at most Klipper's 0.2 mm.
   assert.match(p.command("TESTZ Z=++"), /^Z position: 0\.100 --> 0\.250 <-- 0\.375$/m);
+});
+
+test("TESTZ keeps the height above the nozzle however many steps the bisection takes: Z=+ never jumps past it", async () => {
+  const p = await homed();
+  p.command(`PROBE_CALIBRATE X=${CENTRE.x} Y=${CENTRE.y}`);
+  assert.match(p.command("TESTZ Z=-0.4"), /^Z position: \? --> 0\.600 <-- 1\.000$/m);
+  // Five steps up, each halfway to 1.000: six heights tried below it, 1.000 the oldest of all.
+  for (const z of ["0.800", "0.900", "0.950", "0.975"]) assert.match(p.command("TESTZ Z=+"), new RegExp(`--> ${z.replace(".", "\\.")} <-- 1\\.000$`, "m"));
+  assert.match(p.command("TESTZ Z=+"), /--> 0\.98\d <-- 1\.000$/m);
+  const z = p.axisMm(2);
+  // The sixth goes halfway to 1.000 again, not 0.2 mm up (Klipper's largest step) past it.
+  p.command("TESTZ Z=+");
+  assert.ok(p.axisMm(2) > z && p.axisMm(2) < 1, `from ${z} to ${p.axisMm(2)}`);
+  // A step that lands on a height already tried (under one Z step) is not kept twice.
+  assert.match(p.command("TESTZ Z=-0.0001"), /<-- 1\.000$/m);
+  p.command("ABORT");
 });
 
 test("TESTZ refuses to go more than 0.5 mm under where the probe says the bed is; ABORT changes nothing", async () => {
