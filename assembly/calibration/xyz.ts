@@ -295,6 +295,16 @@ function expectedTrigger(x: f32, y: f32): f32 {
     const t = ((x - getF(centreX, a)) * dx + (y - getF(centreY, a)) * dy) / len2;
     return getF(topZ, a) + (getF(topZ, b) - getF(topZ, a)) * t;
   }
+  if (!fitFoundPlane(mx, my, mz)) return mz;
+  return mz + ls.result(0) + ls.result(1) * (x - mx) + ls.result(2) * (y - my);
+}
+
+/**
+ * The least-squares plane through the switching heights over the targets found, about machine
+ * (mx, my) and height mz: afterwards ls.result(0) is its height there minus mz, ls.result(1) and
+ * (2) its slopes along X and Y. False when the points do not fix a plane.
+ */
+function fitFoundPlane(mx: f32, my: f32, mz: f32): bool {
   ls.begin(3);
   for (let i = 0; i < 9; i++) {
     if (load<i32>(found + (<usize>i << 2)) == 0) continue;
@@ -303,9 +313,9 @@ function expectedTrigger(x: f32, y: f32): f32 {
     ls.setRow(2, getF(centreY, i) - my);
     ls.addRow(getF(topZ, i) - mz, 1);
   }
-  if (!ls.factorize()) return mz;
+  if (!ls.factorize()) return false;
   ls.solve();
-  return mz + ls.result(0) + ls.result(1) * (x - mx) + ls.result(2) * (y - my);
+  return true;
 }
 
 /**
@@ -333,16 +343,7 @@ function bedGradient(): void {
   if (n < 3) return;
   mx /= <f32>n;
   my /= <f32>n;
-  ls.begin(3);
-  for (let i = 0; i < 9; i++) {
-    if (load<i32>(found + (<usize>i << 2)) == 0) continue;
-    ls.setRow(0, 1);
-    ls.setRow(1, getF(centreX, i) - mx);
-    ls.setRow(2, getF(centreY, i) - my);
-    ls.addRow(getF(topZ, i), 1);
-  }
-  if (!ls.factorize()) return;
-  ls.solve();
+  if (!fitFoundPlane(mx, my, 0)) return;
   gradX = ls.result(1);
   gradY = ls.result(2);
 }
