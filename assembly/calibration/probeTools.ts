@@ -27,7 +27,7 @@ import { faultActive, raiseFault } from "../system/fault";
 import { workspace } from "../system/workspace";
 import * as out from "../serial/out";
 import { rom } from "../rom";
-import { BoardKey, boardF32 } from "../board";
+import { BoardKey, BedKindValue, boardF32, boardI32 } from "../board";
 
 /** Result of probeBedAt() that is not a height. */
 export const enum ProbeFailure {
@@ -37,6 +37,8 @@ export const enum ProbeFailure {
   NotTriggered = 3,
   Stuck = 4,
   Aborted = 5,
+  /** The MK42: the point is not over an induction target (see overTarget()). */
+  OffTarget = 6,
 }
 
 /** What the last probeBedAt() found: the measured bed Z (mm), and the nozzle's switching height. */
@@ -75,6 +77,46 @@ export function nozzleReaches(bedX: f32, bedY: f32): bool {
 }
 
 /**
+ * Farthest the sensor's centre may be from an MK42 target's centre, mm: half the copper disc's
+ * radius (8 mm discs, board.json), so the 8 mm sensor face sees mostly copper whatever the
+ * calibration's error (M45's centres: under 0.1 mm RMS).
+ */
+const TARGET_REACH_MM: f32 = 2;
+/** Nearest MK42 target (0..8, front row first) to the last point overTarget() looked at. */
+let nearestTarget: i32 = 0;
+
+function targetX(i: i32): f32 {
+  return boardF32(BoardKey.BedTargetX0 + i % 3);
+}
+
+function targetY(i: i32): f32 {
+  return boardF32(BoardKey.BedTargetY0 + i / 3);
+}
+
+/**
+ * Is bed point (x, y) one the probe reads true? Everywhere on a steel sheet. On the MK42 only
+ * over the nine copper targets: over the heating meander the PINDA switches much closer (0.12 mm
+ * instead of 0.4 mm for a nominal sensor, tests/scenarios: meanderRatio), so a height measured
+ * there is wrong by about 0.3 mm, and a weak sensor, or a Z offset set too deep, switches only
+ * after the nozzle has touched the bed: no floor above the bed can be trusted there. Prusa's MK2
+ * firmware probes nothing but the targets for the same reason.
+ */
+export function overTarget(bedX: f32, bedY: f32): bool {
+  if (boardI32(BoardKey.BedKind) != BedKindValue.Mk42Pcb) return true;
+  let best: f32 = 1e9;
+  for (let i = 0; i < 9; i++) {
+    const dx = targetX(i) - bedX;
+    const dy = targetY(i) - bedY;
+    const d = dx * dx + dy * dy;
+    if (d < best) {
+      best = d;
+      nearestTarget = i;
+    }
+  }
+  return best <= TARGET_REACH_MM * TARGET_REACH_MM;
+}
+
+/**
  * One probe with the sensor over bed point (x, y). Returns true and sets measuredZ, or false and
  * sets failure; a probe that did not switch or stayed switched latches the fault (nothing is
  * known of the bed there, and the nozzle must not go lower). The probe descends no lower than
@@ -88,6 +130,10 @@ export function probeBedAt(bedX: f32, bedY: f32): bool {
   }
   if (!sensorReaches(bedX, bedY)) {
     failure = ProbeFailure.Unreachable;
+    return false;
+  }
+  if (!overTarget(bedX, bedY)) {
+    failure = ProbeFailure.OffTarget;
     return false;
   }
   nozzleMachineOver(bedX - probeOffset(X), bedY - probeOffset(Y));
@@ -121,6 +167,12 @@ export function reportFailure(): void {
     out.text(rom(" Y"));
     out.fixed(probeOffset(Y), 1);
     out.line(rom(" from the nozzle); nothing probed"));
+  } else if (failure == ProbeFailure.OffTarget) {
+    out.text(rom("Error:On the MK42 bed the probe reads true only over its nine induction targets (the nearest: X"));
+    out.fixed(targetX(nearestTarget), 0);
+    out.text(rom(" Y"));
+    out.fixed(targetY(nearestTarget), 0);
+    out.line(rom("); nothing probed"));
   }
 }
 

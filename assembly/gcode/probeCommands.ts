@@ -59,6 +59,11 @@ function readPoint(): bool {
     tools.reportFailure();
     return false;
   }
+  if (!tools.overTarget(pointX(), pointY())) {
+    tools.failure = tools.ProbeFailure.OffTarget;
+    tools.reportFailure();
+    return false;
+  }
   return true;
 }
 
