@@ -124,7 +124,7 @@ const KNOWN_KEYS: Record<string, string[]> = {
   probe: ["triggerMm", "mountMm", "meanderRatio", "footprintRadiusMm", "screwBumpMm", "sensitivity", "noiseMm", "hysteresisMm", "seed", "temperatureC", "driftScale", "fault", "slip", "bias", "followsBed"],
   "probe.followsBed": ["share", "timeConstantS"],
   "probe.slip": ["mm", "afterProbes", "afterSeconds"],
-  nozzle: ["debrisMm"],
+  nozzle: ["debrisMm", "debrisAfterSeconds"],
   firstLayer: ["commandedMm"],
   grid: ["preset", "xMm", "yMm", "rows", "scale"],
 };
@@ -235,6 +235,7 @@ export function modelParams(board: Board, scenario: Scenario = {}): ParamList {
     set("PindaAdcChannel", th.adcChannel);
   }
   set("DebrisMm", scenario.nozzle?.debrisMm ?? 0);
+  set("DebrisAfterSeconds", scenario.nozzle?.debrisAfterSeconds ?? 0);
   set("FirstLayerMm", scenario.firstLayer?.commandedMm ?? 0.2);
   // The seed last: setting any parameter restarts the noise sequence from it.
   set("Seed", sp.seed ?? PROBE_DEFAULTS.seed);

@@ -75,6 +75,9 @@ export const enum Param {
   AmbientC = 75,
   // The nozzle and the first layer (truth.ts).
   DebrisMm = 70,
+  /** The blob appears at this model time, s (0: from the start): oozed while the hotend heated
+   * after homing, as on a real printer between G28 and G80. */
+  DebrisAfterSeconds = 76,
   FirstLayerMm = 71,
   // Grid shapes: first and last X and Y (bed mm), columns, rows.
   WarpX0 = 80,
