@@ -114,6 +114,20 @@ test("a slipping sensor stops G80 with Prusa's \"didn't trigger\" reason, naming
   assert.match(p.command("G1 X50"), /Printer halted by a fault/);
 });
 
+test("past the probed points the mesh continues the bed's slope: on a tilted steel sheet the nozzle stays 0.2 mm up beside the grid too", async () => {
+  // 0.2 mm per 100 mm along X, -0.1 along Y; the 3 x 3 grid spans X 24..246, Y 4..206 (probe
+  // positions), so X 2 is 22 mm outside it: holding the edge value there left the nozzle 44 um high.
+  const p = await HostPrinter.boot({ board: MK25, scenario: { bed: { slopeX: 0.002, slopeY: -0.001 } } });
+  p.command("G28 W");
+  assert.match(quiet(p.command("G80", 300_000)), /Mesh bed leveling on: 3 x 3 points/);
+  for (const [x, y] of [[2, 100], [2, 2], [250, 100], [125, 100]]) {
+    p.command(`G1 Z1 F3000\nG1 X${x} Y${y} F6000\nG1 Z0.2 F600\nM400`);
+    const gap = p.model.clearance();
+    assert.ok(Math.abs(gap - 0.2) < 0.005, `at X${x} Y${y} the nozzle is ${gap.toFixed(4)} mm over the bed`);
+  }
+  assert.equal(readTruth(p.model).contacts, 0);
+});
+
 test("a blob of plastic oozed under the nozzle after homing, taller than the sensor's switching gap, stops G80 at the first point with Prusa's \"didn't trigger. Debris on nozzle?\", the nozzle's metal clear of the bed; Z is unknown after it until G28", async () => {
   // The blob (debris.json's 0.6 mm) appears at 45 s of model time: after G28 W (43.5 s from
   // power-on), while the nozzle waits 5 mm up as if the hotend were heating.
