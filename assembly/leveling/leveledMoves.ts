@@ -3,9 +3,10 @@
 // A straight move over a curved bed is split where it crosses the mesh's grid lines and the
 // half-way lines between them (Catmull-Rom's cubic bends inside a cell; a chord every half cell
 // keeps the nozzle within a few micrometres of the surface on the SV06 warps), and each piece
-// ends at the surface's height there. Outside the measured area the surface is a straight
-// continuation for one grid step, then flat (mesh.ts): the split lines go on there too (straight
-// pieces need none, but the kinks at the edge and one step past it must be piece ends). A 1 mm
+// ends at the surface's height there. Outside the measured area the surface continues the
+// edge in a straight line (mesh.ts), so nothing is split there but the grid's edge; the end of
+// that continuation, one grid step out (37 mm on a 7 x 7, 100-111 mm on a 3 x 3), is beyond the
+// printable area on the MK2 and MK2.5 (the probed points are within 24 mm of its edges). A 1 mm
 // printing move rarely crosses a line: one block, as without leveling, so streaming short
 // segments costs the planner nothing extra.
 //
@@ -35,13 +36,9 @@ export function forget(): void {
   lastCorrectionMm = 0;
 }
 
-/** Split lines past each end of the grid, half-steps: mesh.ts's EXTEND_LIMIT (1 step) is 2. */
-const OUTER_LINES: i32 = 2;
-
 /**
  * The smallest t in (after, 1) at which the coordinate a0 + (a1 - a0) t meets a split line of an
- * axis with n nodes from first to last (grid lines and the lines half-way between, continued
- * OUTER_LINES past each end), else 1.
+ * axis with n nodes from first to last (grid lines and the lines half-way between), else 1.
  */
 function nextLine(a0: f32, a1: f32, first: f32, last: f32, n: i32, after: f32): f32 {
   if (n < 2 || a1 == a0 || last == first) return 1;
@@ -52,9 +49,9 @@ function nextLine(a0: f32, a1: f32, first: f32, last: f32, n: i32, after: f32): 
   // The next line index in the direction of travel; a point on a line (within 1e-3 of a
   // spacing, ~20 um) counts as past it, so no piece is a sliver.
   let k = forward ? <i32>Mathf.floor(here + <f32>0.001) + 1 : <i32>Mathf.ceil(here - <f32>0.001) - 1;
-  if (forward && k < -OUTER_LINES) k = -OUTER_LINES;
-  if (!forward && k > lines + OUTER_LINES) k = lines + OUTER_LINES;
-  if (k < -OUTER_LINES || k > lines + OUTER_LINES) return 1;
+  if (forward && k < 0) k = 0;
+  if (!forward && k > lines) k = lines;
+  if (k < 0 || k > lines) return 1;
   const t = (first + <f32>k * spacing - a0) / (a1 - a0);
   return t > after && t < 1 ? t : 1;
 }
@@ -80,9 +77,7 @@ export function queueLeveled(targetMm: usize, speed: f32): void {
   // Most printing moves are short and stay between two split lines: one piece, one lookup, at
   // the grid coordinates worked out here (multiplications only: soft floating point on the AVR).
   const u1 = mesh.gridX(wx1), v1 = mesh.gridY(wy1);
-  // The half-cell each end is in (grid coordinates are -1 and more: + 2 makes the truncation a
-  // floor, so the first half-cell outside is not merged with the first inside).
-  if (<i32>(u1 * 2 + 2) == <i32>(mesh.gridX(wx0) * 2 + 2) && <i32>(v1 * 2 + 2) == <i32>(mesh.gridY(wy0) * 2 + 2)) {
+  if (<i32>(u1 * 2) == <i32>(mesh.gridX(wx0) * 2) && <i32>(v1 * 2) == <i32>(mesh.gridY(wy0) * 2)) {
     const c = mesh.correctionAtGrid(u1, v1, tz);
     motion.setMmAt(piece, Z, tz + c);
     motion.queueNative(piece, speed, 0);
