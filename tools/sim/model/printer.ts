@@ -323,11 +323,11 @@ export function stepEdge(axis: i32, high: i32, timeNs: f64): void {
  * so every step commanded below the stall is lost (counted in the truth, ZStalledSteps) and the
  * carriage stays there until it is driven up again, from the stall. The model does not squash
  * the blob, nor let it scrape along when X/Y move while it rests (both make it a smaller blob: a
- * case of its own). The PINDA reads the carriage's
- * true height, so with a blob taller than the sensor's switching gap (0.4 mm over a target's
- * centre on the MK2's probe offset) it never switches: Prusa's G80 then stops with "Sensor didnt
- * trigger. Debris on nozzle?" (reference-prusa.md), the nozzle's metal clear of the bed. A blob
- * shorter than that gap is invisible: the sensor switches first, as it would without it.
+ * case of its own). The PINDA reads the carriage's true height, so with a blob taller than the
+ * sensor's switching gap (0.4 mm over a target's centre on the MK2's probe offset) it never
+ * switches: Prusa's G80 then stops with "Sensor didnt trigger. Debris on nozzle?"
+ * (reference-prusa.md), the nozzle's metal clear of the bed. A blob shorter than that gap is
+ * invisible: the sensor switches first, as it would without it.
  * Without debris the nozzle's own tip is not held: a nozzle driven into the bed is a contact
  * and a crash (the firmware's fault), never a stall that would hide it.
  */
