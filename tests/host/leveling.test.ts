@@ -114,6 +114,18 @@ test("a slipping sensor stops G80 with Prusa's \"didn't trigger\" reason, naming
   assert.match(p.command("G1 X50"), /Printer halted by a fault/);
 });
 
+test("G80 on the MK42 probes each target at its own centre: on a flat bed with a noiseless sensor all nine points read the same height", async () => {
+  // The middle column's targets are at X 137 (board.json), not half-way between 35 and 238: 0.5 mm
+  // off the centre of an 8 mm target the sensor switches lower, and that point would read low.
+  const p = await HostPrinter.boot({ scenario: { ...scenario("perfect"), probe: { noiseMm: 0 } } });
+  p.command("G28 W");
+  const out = quiet(p.command("G80 V", 300_000));
+  const means = [...out.matchAll(/echo:Point \d,\d X[\d.]+ Y[\d.]+: mean (-?[\d.]+)/g)].map((m) => Number(m[1]));
+  assert.equal(means.length, 9);
+  const spread = Math.max(...means) - Math.min(...means);
+  assert.ok(spread <= 0.003, `the points read ${means.join(", ")} mm`);
+});
+
 test("past the probed points the mesh continues the bed's slope: on a tilted steel sheet the nozzle stays 0.2 mm up beside the grid too", async () => {
   // 0.2 mm per 100 mm along X, -0.1 along Y; the 3 x 3 grid spans X 24..246, Y 4..206 (probe
   // positions), so X 2 is 22 mm outside it: holding the edge value there left the nozzle 44 um high.
