@@ -147,7 +147,7 @@ export function g80(): void {
   // axis within its M201 maximum): the settings value is lent and given back, whatever happens.
   const travelAccel = settings.f32At(S.TravelAccel);
   settings.setF32(S.TravelAccel, Mathf.max(travelAccel, PROBING_TRAVEL_ACCEL));
-  const f = probe.probeGrid(n, n, x0, x1, y0, y1, passes, samples, tolerance, allowed, references);
+  const f = probe.probeGrid(n, n, x0, x1, y0, y1, passes, samples, tolerance, allowed, references, !steel);
   settings.setF32(S.TravelAccel, travelAccel);
   endProgress();
   if (f != Failure.None) {

@@ -3,9 +3,12 @@
 // A straight move over a curved bed is split where it crosses the mesh's grid lines and the
 // half-way lines between them (Catmull-Rom's cubic bends inside a cell; a chord every half cell
 // keeps the nozzle within a few micrometres of the surface on the SV06 warps), and each piece
-// ends at the surface's height there. Outside the measured area the surface is flat (mesh.ts),
-// so nothing is split there. A 1 mm printing move rarely crosses a line: one block, as without
-// leveling, so streaming short segments costs the planner nothing extra.
+// ends at the surface's height there. Outside the measured area the surface continues the
+// edge in a straight line (mesh.ts), so nothing is split there but the grid's edge; the end of
+// that continuation, one grid step out (37 mm on a 7 x 7, 100-111 mm on a 3 x 3), is beyond the
+// printable area on the MK2 and MK2.5 (the probed points are within 24 mm of its edges). A 1 mm
+// printing move rarely crosses a line: one block, as without leveling, so streaming short
+// segments costs the planner nothing extra.
 //
 // Positions: the planner holds the corrected Z (what the motor does); G-code must see the Z it
 // asked for. The correction the last leveled move ended with is remembered together with the

@@ -94,7 +94,10 @@ function reason(axis: i32, failure: Failure): RomText {
     if (failure == Failure.StaysTriggered) return rom("Homing Y failed: the endstop stays triggered after backing off (check the switch)");
     return rom("Homing Y failed: the second, slow approach did not trigger");
   }
-  if (failure == Failure.NeverTriggered) return rom("Homing Z failed: the probe never triggered (is it connected? is the bed there?); stopped above the bed");
+  // Never triggered: the PINDA's cable off, no bed under it, or a blob of plastic under the nozzle
+  // taller than the sensor's switching gap (0.4 mm), which rests on the bed first and holds the
+  // carriage up (tests/scenarios/debris.json); in each the nozzle's metal is still above the bed.
+  if (failure == Failure.NeverTriggered) return rom("Homing Z failed: the probe never triggered (debris on the nozzle? probe connected? bed there?); stopped above the bed");
   if (failure == Failure.StaysTriggered) return rom("Homing Z failed: the probe stays triggered after lifting (check the probe)");
   return rom("Homing Z failed: the second, slow approach did not trigger");
 }

@@ -86,14 +86,19 @@ DEFINE_STORE(f32_store, f32, f32)
 DEFINE_STORE(i32_store8, u8, u32)
 DEFINE_STORE(i32_store16, u16, u32)
 
+/* Zero bytes touch nothing: no check. In wasm a zero-length fill or copy anywhere inside the
+ * module's memory is valid, including below PLUMB_MEM_BASE, which this runtime does not back; a
+ * check here made M999's setStatusText(0, 0) trap on the AVR while the host ran it. */
 static inline void memory_fill(u32 d, u32 val, u32 n) {
+  if (!n) return;
   if (UNLIKELY(n > PLUMB_MEM_SIZE || !PLUMB_IN_RANGE(d, 0, n))) TRAP(OOB);
-  if (n) memset(PLUMB_PTR(d, 0), (int)(u8)val, (size_t)n);
+  memset(PLUMB_PTR(d, 0), (int)(u8)val, (size_t)n);
 }
 
 static inline void memory_copy(u32 dest, u32 src, u32 n) {
+  if (!n) return;
   if (UNLIKELY(n > PLUMB_MEM_SIZE || !PLUMB_IN_RANGE(dest, 0, n) || !PLUMB_IN_RANGE(src, 0, n))) TRAP(OOB);
-  if (n) memmove(PLUMB_PTR(dest, 0), PLUMB_PTR(src, 0), (size_t)n);
+  memmove(PLUMB_PTR(dest, 0), PLUMB_PTR(src, 0), (size_t)n);
 }
 
 /* Data segments are PROGMEM arrays (kept below 64 KiB by the linker: .progmem comes first). */

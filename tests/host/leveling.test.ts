@@ -114,6 +114,84 @@ test("a slipping sensor stops G80 with Prusa's \"didn't trigger\" reason, naming
   assert.match(p.command("G1 X50"), /Printer halted by a fault/);
 });
 
+test("G80 on the MK42 probes each target at its own centre: on a flat bed with a noiseless sensor all nine points read the same height", async () => {
+  // The middle column's targets are at X 137 (board.json), not half-way between 35 and 238: 0.5 mm
+  // off the centre of an 8 mm target the sensor switches lower, and that point would read low.
+  const p = await HostPrinter.boot({ scenario: { ...scenario("perfect"), probe: { noiseMm: 0 } } });
+  p.command("G28 W");
+  const out = quiet(p.command("G80 V", 300_000));
+  const means = [...out.matchAll(/echo:Point \d,\d X[\d.]+ Y[\d.]+: mean (-?[\d.]+)/g)].map((m) => Number(m[1]));
+  assert.equal(means.length, 9);
+  const spread = Math.max(...means) - Math.min(...means);
+  assert.ok(spread <= 0.003, `the points read ${means.join(", ")} mm`);
+});
+
+test("past the probed points the mesh continues the bed's slope: on a tilted steel sheet the nozzle stays 0.2 mm up beside the grid too", async () => {
+  // 0.2 mm per 100 mm along X, -0.1 along Y; the 3 x 3 grid spans X 24..246, Y 4..206 (probe
+  // positions), so X 2 is 22 mm outside it: holding the edge value there left the nozzle 44 um high.
+  const p = await HostPrinter.boot({ board: MK25, scenario: { bed: { slopeX: 0.002, slopeY: -0.001 } } });
+  p.command("G28 W");
+  assert.match(quiet(p.command("G80", 300_000)), /Mesh bed leveling on: 3 x 3 points/);
+  for (const [x, y] of [[2, 100], [2, 2], [250, 100], [125, 100]]) {
+    p.command(`G1 Z1 F3000\nG1 X${x} Y${y} F6000\nG1 Z0.2 F600\nM400`);
+    const gap = p.model.clearance();
+    assert.ok(Math.abs(gap - 0.2) < 0.005, `at X${x} Y${y} the nozzle is ${gap.toFixed(4)} mm over the bed`);
+  }
+  assert.equal(readTruth(p.model).contacts, 0);
+});
+
+test("a blob of plastic oozed under the nozzle after homing, taller than the sensor's switching gap, stops G80 at the first point with Prusa's \"didn't trigger. Debris on nozzle?\", the nozzle's metal clear of the bed; Z is unknown after it until G28", async () => {
+  // The blob (debris.json's 0.6 mm) appears at 45 s of model time: after G28 W (43.5 s from
+  // power-on), while the nozzle waits 5 mm up as if the hotend were heating.
+  const blob = { ...scenario("debris"), nozzle: { debrisMm: scenario("debris").nozzle!.debrisMm, debrisAfterSeconds: 45 } };
+  const p = await HostPrinter.boot({ scenario: blob });
+  assert.doesNotMatch(p.command("G28 W"), /Error/);
+  p.command("G1 Z5 F600\nG4 S3");
+  assert.equal(readTruth(p.model).debris.contacts, 0);
+  const out = quiet(p.command("G80", 300_000));
+  // The spiral starts at the homing point, the front-centre target: point 2.
+  assert.match(out, /echo:G80 stopped at point 2 \(column 2, row 1 from the front\), nozzle at Z 0\.0\d\d\n/);
+  assert.match(out, /Error:Mesh bed leveling failed\. Sensor didn't trigger\. Debris on nozzle\?\n/);
+  assert.doesNotMatch(out, /Mesh bed leveling on/);
+  const t = readTruth(p.model);
+  assert.equal(t.contacts, 0, `closest ${t.minClearanceMm} mm`);
+  assert.ok(t.minClearanceMm > 0.3, `the tip came within ${t.minClearanceMm} mm`);
+  assert.equal(t.debris.contacts, 1, "the blob rested on the bed once: G80 stopped at the first point");
+  assert.ok(t.debris.zStalledSteps > 0, "the Z motors lost steps against it");
+  // Steps were lost: after M999 the position of Z is not trusted, moves wait for G28.
+  assert.match(p.command("M999"), /Fault cleared; home the axes/);
+  assert.match(p.command("G1 Z10"), /Error:Refused: Z is not homed/);
+  assert.match(p.command("G80"), /Error:G80 needs X, Y and Z homed/);
+  // With the blob still there, homing Z stops on it too, naming debris.
+  assert.match(p.command("G28"), /Error:Homing Z failed: the probe never triggered \(debris on the nozzle\?/);
+  assert.equal(readTruth(p.model).contacts, 0);
+  // Cleaned (Param.DebrisMm, tools/sim/model/params.ts): homing and G80 work again.
+  p.model.setParam(70, 0);
+  p.command("M999");
+  assert.doesNotMatch(p.command("G28 W"), /Error/);
+  assert.match(quiet(p.command("G80", 300_000)), /Mesh bed leveling on: 3 x 3 points/);
+  assert.equal(readTruth(p.model).contacts, 0);
+});
+
+test("a blob shorter than the switching gap cannot be detected: G80 measures the same mesh as without it, and the first layer is laid with the blob on the bed", async () => {
+  const p = await HostPrinter.boot({ scenario: scenario("debris-small") }); // 0.3 mm blob
+  assert.doesNotMatch(p.command("G28 W"), /Error/);
+  assert.match(quiet(p.command("G80", 300_000)), /Mesh bed leveling on: 3 x 3 points/);
+  let t = readTruth(p.model);
+  assert.deepEqual([t.contacts, t.debris.contacts, t.debris.zStalledSteps], [0, 0, 0], "the sensor switched before the blob reached the bed");
+  const clean = await HostPrinter.boot({ scenario: { ...scenario("debris-small"), nozzle: {} } });
+  clean.command("G28 W");
+  clean.command("G80", 300_000);
+  assert.equal(p.command("G81"), clean.command("G81"), "the blob is invisible to the probe");
+  // Commanded 0.2 mm, the blob's bottom would be 0.1 mm under the bed: it rests on the bed
+  // instead (the Z motors skip), so plastic is laid with no gap at all.
+  const layer = printFirstLayer(p, 40);
+  t = readTruth(p.model);
+  assert.equal(t.contacts, 0, "the nozzle's metal stays 0.3 mm up");
+  assert.ok(t.debris.zStalledSteps > 0);
+  assert.ok(layer.meanMm < 0.02, `first layer at ${layer.meanMm} mm instead of 0.2`);
+});
+
 test("a PINDA that reads switched everywhere (a shorted or unplugged cable) stops G80 as \"sensor disconnected\" before descending", async () => {
   const p = await HostPrinter.boot({ board: MK25 });
   p.command("G28 W");

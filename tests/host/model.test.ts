@@ -216,15 +216,59 @@ test("a warm sensor switches lower by the MK3 drift table, a hot bed warps by th
   assert.equal(hot.m.bedHeightAt(0, 0), 0);
 });
 
-test("faults: a broken cable never switches, a shorted one always, debris makes the nozzle reach lower", async () => {
+test("faults: a broken cable never switches, a shorted one always", async () => {
   const broken = await ModelRig.create(scenario("probe-cable-broken"));
   assert.equal(triggerAt(broken, 137, 105), null);
   const shorted = await ModelRig.create(scenario("probe-shorted"));
   assert.ok(shorted.triggered(), "switched 5 mm above the bed");
-  const debris = await ModelRig.create(noiseless("debris"));
+});
+
+test("a blob under the nozzle shorter than the sensor's switching gap is invisible: the sensor switches as without it, the blob 0.3 mm closer to the bed", async () => {
+  const debris = await ModelRig.create(noiseless("debris-small"));
   const z = triggerAt(debris, 137, 105)!;
-  assert.ok(Math.abs(z - 0.4) < 0.0005, "the sensor does not know about the debris");
+  assert.ok(Math.abs(z - 0.4) < 0.0005, `the sensor switched at ${z}, as without the blob`);
   assert.ok(Math.abs(debris.m.clearance() - (z - 0.3)) < 1e-9, "the blob is 0.3 mm closer to the bed");
+  assert.ok(Math.abs(debris.m.tipClearance() - z) < 1e-9, "the tip is where the carriage is");
+  const t = readTruth(debris.m);
+  assert.deepEqual([t.contacts, t.debris.contacts, t.debris.zStalledSteps], [0, 0, 0]);
+});
+
+test("a blob taller than the switching gap rests on the bed first: the carriage stops there, the steps below are lost, the sensor never switches and the nozzle's tip stays clear", async () => {
+  const rig = await ModelRig.create(noiseless("debris")); // 0.6 mm blob, flat bed
+  rig.moveTo(X, 137 - OFFSET.x);
+  rig.moveTo(Y, 105 - OFFSET.y);
+  // Commanded from 5 mm down to 0.1 mm: the blob meets the bed with the carriage at 0.6 mm.
+  rig.moveTo(Z, 0.1);
+  const stall = rig.m.position(Z);
+  assert.ok(stall >= 0.6 - 1e-9 && stall < 0.6 + 1 / rig.stepsPerMm, `carriage held at ${stall} mm`);
+  assert.equal(rig.triggered(), false, "the sensor (0.4 mm gap) sees the carriage's true height");
+  assert.ok(Math.abs(rig.m.clearance()) < 1 / rig.stepsPerMm, "the blob's bottom is on the bed");
+  let t = readTruth(rig.m);
+  assert.equal(t.contacts, 0);
+  assert.ok(t.minClearanceMm >= 0.6 - 1e-9, `the tip came no closer than ${t.minClearanceMm} mm`);
+  assert.equal(t.debris.contacts, 1);
+  assert.equal(t.debris.zStalledSteps, Math.round((stall - 0.1) * rig.stepsPerMm));
+  assert.equal(rig.m.violations(5), 0, "no bed crash");
+  // Driven down further (the rig counts from the true height): the carriage stays, more steps lost.
+  rig.moveTo(Z, 0.3);
+  assert.equal(rig.m.position(Z), stall);
+  t = readTruth(rig.m);
+  assert.equal(t.debris.zStalledSteps, Math.round((stall - 0.1) * rig.stepsPerMm) + Math.round((stall - 0.3) * rig.stepsPerMm));
+  assert.equal(t.debris.contacts, 1, "still the same rest");
+  // Up again: it rises from the stall; lowered again, the blob rests a second time.
+  rig.moveTo(Z, 1);
+  assert.ok(Math.abs(rig.m.position(Z) - 1) < 1e-9);
+  rig.moveTo(Z, 0.5);
+  t = readTruth(rig.m);
+  assert.equal(t.debris.contacts, 2);
+  assert.equal(t.contacts, 0);
+
+  // Without debris nothing holds the carriage: the nozzle driven into the bed is a contact.
+  const bare = await ModelRig.create(noiseless("perfect"));
+  bare.moveTo(Z, -0.1);
+  assert.ok(Math.abs(bare.m.position(Z) - -0.1) < 1e-9);
+  t = readTruth(bare.m);
+  assert.deepEqual([t.contacts, t.debris.contacts, t.debris.zStalledSteps], [1, 0, 0]);
 });
 
 test("a slipping sensor switches lower once it slid, and a loose screw lets its corner sag", async () => {

@@ -105,7 +105,7 @@ test("a Z homing that fails latches the fault, so X, Y and E moves stop too", as
 test("with Z unknown and a probe that never switches, G28 raises Z to the top, searches down, and stops above the bed with the fault", async () => {
   const p = await HostPrinter.boot({ scenario: { deadProbe: true, start: { x: 100, y: 100, z: 3 } } });
   const out = p.command("G28");
-  assert.match(out, /Error:Homing Z failed: the probe never triggered \(is it connected\? is the bed there\?\); stopped above the bed\nError:Printer stopped due to errors/);
+  assert.match(out, /Error:Homing Z failed: the probe never triggered \(debris on the nozzle\? probe connected\? bed there\?\); stopped above the bed\nError:Printer stopped due to errors/);
   assert.equal(p.model.violations(5), 0, "no bed crash");
   // It ended at the search's floor, 0.1 mm over the bed.
   assert.ok(Math.abs(p.axisMm(Z) - 0.1) < 1e-6, `nozzle ${p.axisMm(Z)} mm above the bed`);

@@ -15,15 +15,28 @@ import type { Scenario } from "../../tools/sim/config.ts";
 const DIR = path.join("tests", "scenarios");
 const FILES = fs.readdirSync(DIR).filter((f) => f.endsWith(".json")).sort();
 
+/** Nozzle height at which the MK2's PINDA switches over a target's centre (-probe offset Z). */
+const SWITCH_GAP_MM = -loadBoard("minirambo").probe.offsetMm.z;
+
 for (const f of FILES) {
   const s = JSON.parse(fs.readFileSync(path.join(DIR, f), "utf8")) as Scenario;
   const fault = s.probe?.fault;
-  test(`${f}: G28 ${fault ? "stops with the probe's fault" : "homes on the probe without the nozzle touching the bed"}`, async () => {
+  // A blob under the nozzle taller than the switching gap rests on the bed before the sensor
+  // switches (tools/sim/model/printer.ts blobStopsZ).
+  const blob = (s.nozzle?.debrisMm ?? 0) > SWITCH_GAP_MM;
+  test(`${f}: G28 ${fault ? "stops with the probe's fault" : blob ? "stops with the probe not switched and debris named, the nozzle clear of the bed" : "homes on the probe without the nozzle touching the bed"}`, async () => {
     const p = await HostPrinter.boot({ scenario: s });
     const out = p.command("G28");
     const t = readTruth(p.model);
     if (fault === "cable-broken") {
       assert.match(out, /Error:Homing Z failed: the probe never triggered/);
+      return;
+    }
+    if (blob) {
+      assert.match(out, /Error:Homing Z failed: the probe never triggered \(debris on the nozzle\? probe connected\?/);
+      assert.equal(p.model.inputs() & 4, 0, "the sensor never switched");
+      assert.equal(t.contacts, 0, `closest ${t.minClearanceMm} mm`);
+      assert.ok(t.debris.contacts >= 1 && t.debris.zStalledSteps > 0, "the blob rested on the bed and held the carriage up");
       return;
     }
     if (fault === "shorted") {

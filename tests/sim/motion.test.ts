@@ -241,7 +241,7 @@ test("with Z unknown and a probe that never switches, G28 ends in an error and t
   // The nozzle starts 3 mm over the bed: searching down the whole travel from there (as before)
   // pressed it 200 mm into the bed.
   const r = await runSim({ input: "G28\nG1 X50 F6000\nM114\n", scenario: { deadProbe: true, start: { x: 100, y: 100, z: 3 } } });
-  assert.match(r.stdout, /^Error:Homing Z failed: the probe never triggered \(is it connected\? is the bed there\?\); stopped above the bed$/m);
+  assert.match(r.stdout, /^Error:Homing Z failed: the probe never triggered \(debris on the nozzle\? probe connected\? bed there\?\); stopped above the bed$/m);
   assert.match(r.stdout, /^Error:Printer stopped due to errors\. Fix the error and use M999 to restart\.$/m);
   assert.equal(r.report.violations.bedCrash.count, 0, "the nozzle never went below the bed");
   // The search ended at its floor, 0.1 mm over the bed.

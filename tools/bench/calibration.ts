@@ -308,8 +308,21 @@ function prusaGetZ(g: number[][], x0: number, x1: number, y0: number, y1: number
 }
 
 /** Plumb's surface (leveling/mesh.ts) in floating point: Catmull-Rom, edge nodes continued in a
- * straight line, the edge value past the grid. */
+ * straight line; past the grid the edge's value and slope continued for one grid step, then flat. */
 function plumbZ(g: number[][], x0: number, x1: number, y0: number, y1: number, x: number, y: number): number {
+  const n = g[0].length, m = g.length;
+  const u = Math.min(Math.max(((x - x0) / (x1 - x0)) * (n - 1), -1), n);
+  const v = Math.min(Math.max(((y - y0) / (y1 - y0)) * (m - 1), -1), m);
+  const cu = Math.min(Math.max(u, 0), n - 1), cv = Math.min(Math.max(v, 0), m - 1);
+  const a = Math.abs(u - cu), b = Math.abs(v - cv);
+  const nu = cu === 0 ? 1 : n - 2, nv = cv === 0 ? 1 : m - 2;
+  const at = (uu: number, vv: number) => plumbInside(g, uu, vv);
+  const e = at(cu, cv);
+  return e + a * (e - at(nu, cv)) + b * (e - at(cu, nv)) + a * b * (e - at(nu, cv) - at(cu, nv) + at(nu, nv));
+}
+
+/** The Catmull-Rom part at grid coordinates (u, v) inside the grid. */
+function plumbInside(g: number[][], u: number, v: number): number {
   const n = g[0].length, m = g.length;
   const node = (c: number, r: number): number => {
     if (c < 0) return 2 * node(0, r) - node(1, r);
@@ -320,8 +333,6 @@ function plumbZ(g: number[][], x0: number, x1: number, y0: number, y1: number, x
   };
   const cr = (p0: number, p1: number, p2: number, p3: number, t: number) =>
     p1 + 0.5 * t * (p2 - p0 + t * (2 * p0 - 5 * p1 + 4 * p2 - p3 + t * (3 * (p1 - p2) + p3 - p0)));
-  const u = Math.min(Math.max(((x - x0) / (x1 - x0)) * (n - 1), 0), n - 1);
-  const v = Math.min(Math.max(((y - y0) / (y1 - y0)) * (m - 1), 0), m - 1);
   const c = Math.min(Math.floor(u), n - 2), r = Math.min(Math.floor(v), m - 2);
   const row = (rr: number) => cr(node(c - 1, rr), node(c, rr), node(c + 1, rr), node(c + 2, rr), u - c);
   return cr(row(r - 1), row(r), row(r + 1), row(r + 2), v - r);
@@ -380,8 +391,8 @@ async function meshRun(name: string, board: string, s: Scenario, n: number, cali
     const a = h - plumbZ(grid, x0, x1, y0, y1, x, y), b = h - prusaGetZ(prusaGrid, x0, x1, y0, y1, x, y);
     ours.push(a);
     prusa.push(b);
-    // Inside the probed area: interpolation only (outside it Plumb holds the edge value, Prusa
-    // extends the edge cell's slope).
+    // Inside the probed area: interpolation only (outside it both extend the edge's slope:
+    // Plumb's surface its own for one grid step, Prusa's the edge cell's of its 7 x 7).
     if (x >= x0 && x <= x1 && y >= y0 && y <= y1) {
       oursIn.push(a);
       prusaIn.push(b);

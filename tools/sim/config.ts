@@ -64,8 +64,11 @@ export interface Scenario {
     /** Location bias: the sensor sees the bed this much higher than it is (mm) at each point. */
     bias?: GridSpec;
   };
-  /** Debris stuck on the nozzle: it reaches this much lower than it should, mm. */
-  nozzle?: { debrisMm?: number };
+  /** A blob of plastic stuck under the nozzle, debrisMm tall: it reaches that much lower, and when
+   * taller than the sensor's switching gap it rests on the bed before the sensor switches
+   * (tools/sim/model/printer.ts blobStopsZ). debrisAfterSeconds: it appears at that model time
+   * (oozed while heating after homing; default 0, from the start). */
+  nozzle?: { debrisMm?: number; debrisAfterSeconds?: number };
   /** The height the first layer is meant to have, for the first-layer report's RMS error, mm (0.2). */
   firstLayer?: { commandedMm?: number };
   /** Older name of probe.triggerMm. */

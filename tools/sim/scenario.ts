@@ -124,7 +124,7 @@ const KNOWN_KEYS: Record<string, string[]> = {
   probe: ["triggerMm", "mountMm", "meanderRatio", "footprintRadiusMm", "screwBumpMm", "sensitivity", "noiseMm", "hysteresisMm", "seed", "temperatureC", "driftScale", "fault", "slip", "bias", "followsBed"],
   "probe.followsBed": ["share", "timeConstantS"],
   "probe.slip": ["mm", "afterProbes", "afterSeconds"],
-  nozzle: ["debrisMm"],
+  nozzle: ["debrisMm", "debrisAfterSeconds"],
   firstLayer: ["commandedMm"],
   grid: ["preset", "xMm", "yMm", "rows", "scale"],
 };
@@ -234,7 +234,11 @@ export function modelParams(board: Board, scenario: Scenario = {}): ParamList {
     set("PindaBeta", th.beta);
     set("PindaAdcChannel", th.adcChannel);
   }
+  // A clean nozzle unless the scenario says otherwise; a blob, from the start unless it oozes
+  // later (debris.json gives 0.6 mm: taller than the 0.4 mm switching gap, so it rests on the bed
+  // before the PINDA switches; debris-small.json 0.3 mm, which no probing can see).
   set("DebrisMm", scenario.nozzle?.debrisMm ?? 0);
+  set("DebrisAfterSeconds", scenario.nozzle?.debrisAfterSeconds ?? 0);
   set("FirstLayerMm", scenario.firstLayer?.commandedMm ?? 0.2);
   // The seed last: setting any parameter restarts the noise sequence from it.
   set("Seed", sp.seed ?? PROBE_DEFAULTS.seed);

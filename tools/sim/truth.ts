@@ -14,7 +14,10 @@ export interface ModelTruthExports {
   triggerHeightAtMachine(x: number, y: number): number;
   sensingDistanceAtBed(x: number, y: number): number;
   sensorBed(x: number, y: number, axis: number): number;
+  /** The nozzle's lowest point (a blob of debris under it included) above the bed, mm. */
   clearance(): number;
+  /** The nozzle's own tip above the bed, mm. */
+  tipClearance(): number;
   settle(): void;
   setBedTemperatureC(c: number): void;
   setSensorTemperatureC(c: number): void;
@@ -26,12 +29,16 @@ export interface TruthReport {
    * over the target's centre (what Prusa's XYZ calibration finds); nozzleOverMm: the carriage X/Y
    * that put the nozzle over it. */
   targets: { probeOverMm: [number, number]; nozzleOverMm: [number, number] }[];
-  /** Smallest nozzle-to-bed clearance reached (mm) and where (machine X/Y). */
+  /** Smallest clearance of the nozzle's tip over the bed reached (mm) and where (machine X/Y). */
   minClearanceMm: number;
   minClearanceAtMm: [number, number];
   /** Times the nozzle went from clear of the bed to touching it, and the first 8 of them. */
   contacts: number;
   contactLog: { xMm: number; yMm: number; zMm: number; timeS: number }[];
+  /** A blob of plastic under the nozzle (scenario nozzle.debrisMm): the times it came to rest on
+   * the bed, and the Z steps the motors lost against it (the carriage held up). Not contacts:
+   * the nozzle's metal stays clear. */
+  debris: { contacts: number; zStalledSteps: number };
   probe: { triggers: number; slipped: boolean; temperatureC: number; driftMm: number };
   bed: { temperatureC: number; looseScrew: number };
   /** True gap between nozzle and bed wherever it extruded below 1 mm. */
@@ -84,6 +91,7 @@ export function decodeTruth(raw: (number | null)[], printable?: { x: [number, nu
     minClearanceAtMm: [v("MinClearanceX"), v("MinClearanceY")],
     contacts,
     contactLog,
+    debris: { contacts: v("DebrisContacts"), zStalledSteps: v("ZStalledSteps") },
     probe: { triggers: v("ProbeTriggers"), slipped: v("ProbeSlipped") === 1, temperatureC: v("SensorTemperatureC"), driftMm: v("DriftMm") },
     bed: { temperatureC: v("BedTemperatureC"), looseScrew: v("LooseScrew") },
     firstLayer: {

@@ -73,8 +73,13 @@ export const enum Param {
   SensorBedShare = 73,
   SensorTimeConstantS = 74,
   AmbientC = 75,
-  // The nozzle and the first layer (truth.ts).
+  // The nozzle and the first layer (truth.ts). DebrisMm: a blob of plastic under the nozzle,
+  // mm tall (printer.ts blobStopsZ: taller than the sensor's switching gap, it holds the carriage
+  // up before the sensor switches).
   DebrisMm = 70,
+  /** The blob appears at this model time, s (0: from the start): oozed while the hotend heated
+   * after homing, as on a real printer between G28 and G80. */
+  DebrisAfterSeconds = 76,
   FirstLayerMm = 71,
   // Grid shapes: first and last X and Y (bed mm), columns, rows.
   WarpX0 = 80,

@@ -240,14 +240,32 @@ export function sensingDistanceAtBed(x: f64, y: f64): f64 {
   return sensingDistanceAt(x, y);
 }
 
-/** Nozzle tip above the true surface under it, mm (debris on the nozzle makes it reach lower). */
-function clearanceNow(): f64 {
+/** Height of the blob of plastic under the nozzle now, mm (0: none yet, or none at all). */
+function debrisMmNow(): f64 {
+  const after = param(Param.DebrisAfterSeconds);
+  return after > 0 && nowNs < after * 1e9 ? 0 : param(Param.DebrisMm);
+}
+
+/** The nozzle's own metal tip above the true surface under it, mm: what a contact (the safety
+ * figure) is counted from. */
+function tipClearanceNow(): f64 {
   const mx = f64At(positionMm, 0), my = f64At(positionMm, 1);
-  return f64At(positionMm, 2) - param(Param.DebrisMm) - surfaceAt(bedX(mx, my), bedY(mx, my));
+  return f64At(positionMm, 2) - surfaceAt(bedX(mx, my), bedY(mx, my));
+}
+
+/** The lowest point of the nozzle above the true surface under it, mm: the tip, or a blob of
+ * plastic stuck under it (Param.DebrisMm) that reaches that much lower. The plastic of a first
+ * layer is laid from there, so the first-layer gap is counted from it. */
+function clearanceNow(): f64 {
+  return tipClearanceNow() - debrisMmNow();
 }
 
 export function clearance(): f64 {
   return clearanceNow();
+}
+
+export function tipClearance(): f64 {
+  return tipClearanceNow();
 }
 
 /** Re-evaluates the sensor where the carriages stand (after setParam/setProbe mid-run). */
@@ -255,9 +273,12 @@ export function settle(): void {
   probeStale = true;
 }
 
+/** c: the nozzle tip's clearance (tipClearanceNow). */
 function afterMove(timeNs: f64, c: f64): void {
   const mx = f64At(positionMm, 0), my = f64At(positionMm, 1), mz = f64At(positionMm, 2);
   truth.noteClearance(c, mx, my, mz, timeNs);
+  const debris = debrisMmNow();
+  truth.noteDebrisClearance(c - debris, debris > 0);
   updateProbe(mz, sensorBed(mx, my, 0), sensorBed(mx, my, 1), timeNs);
   probeStale = false;
 }
@@ -294,6 +315,31 @@ export function stepEdge(axis: i32, high: i32, timeNs: f64): void {
   }
 }
 
+/**
+ * A blob of plastic under the nozzle (Param.DebrisMm > 0) rests on the bed before the nozzle's
+ * metal does: true when this Z step down would push its lowest point below the surface. The blob
+ * and the frame then hold the carriage up: the MK2's two open-loop Z steppers (400 steps/mm
+ * through 8 mm-lead screws) skip against a hard blob of cooled plastic rather than press it flat,
+ * so every step commanded below the stall is lost (counted in the truth, ZStalledSteps) and the
+ * carriage stays there until it is driven up again, from the stall. The model does not squash
+ * the blob, nor let it scrape along when X/Y move while it rests (both make it a smaller blob: a
+ * case of its own). The PINDA reads the carriage's true height, so with a blob taller than the
+ * sensor's switching gap (0.4 mm over a target's centre on the MK2's probe offset) it never
+ * switches: Prusa's G80 then stops with "Sensor didnt trigger. Debris on nozzle?"
+ * (reference-prusa.md), the nozzle's metal clear of the bed. A blob shorter than that gap is
+ * invisible: the sensor switches first, as it would without it.
+ * Without debris the nozzle's own tip is not held: a nozzle driven into the bed is a contact
+ * and a crash (the firmware's fault), never a stall that would hide it.
+ */
+function blobStopsZ(axis: i32, delta: i32, next: f64): bool {
+  if (axis != 2 || delta >= 0) return false;
+  const debris = debrisMmNow();
+  if (debris <= 0) return false;
+  const mx = f64At(positionMm, 0), my = f64At(positionMm, 1);
+  // SWITCH_EPSILON: positions are sums of steps in binary floating point (see inputs()).
+  return next - debris - surfaceAt(bedX(mx, my), bedY(mx, my)) < -SWITCH_EPSILON;
+}
+
 function move(axis: i32, delta: i32, timeNs: f64): void {
   setI32(totalSteps, axis, i32At(totalSteps, axis) + 1);
   // From the step count, not by accumulation: no rounding drift over millions of steps.
@@ -303,12 +349,17 @@ function move(axis: i32, delta: i32, timeNs: f64): void {
     violate(Violation.FrameCollision, axis, timeNs);
     return;
   }
+  nowNs = timeNs;
+  if (blobStopsZ(axis, delta, next)) {
+    // The step is lost (see blobStopsZ): the carriage, and so the sensor, stay where they are.
+    truth.noteZStall();
+    return;
+  }
   setI32(netSteps, axis, i32At(netSteps, axis) + delta);
   setF64(positionMm, axis, next);
-  nowNs = timeNs;
   if (axis == 3 && delta > 0) noteExtrusion(timeNs);
   if (axis < 3) {
-    const c = clearanceNow();
+    const c = tipClearanceNow();
     if (c < -CRASH_TOLERANCE_MM) violate(Violation.BedCrash, axis, timeNs);
     afterMove(timeNs, c);
   } else if (delta > 0) {
@@ -400,7 +451,11 @@ export const enum TruthField {
   LayerMap = 90,
   /** 11 x 11 true bed heights under the nozzle at machine X/Y spread evenly over the printable area. */
   HeightGrid = 115,
-  Count = 236,
+  /** Times a blob of plastic under the nozzle came to rest on the bed (truth.ts; not contacts). */
+  DebrisContacts = 236,
+  /** Z steps down lost against that blob (the carriage held up: printer.ts blobStopsZ). */
+  ZStalledSteps = 237,
+  Count = 238,
 }
 
 export const HEIGHT_GRID_N: i32 = 11;
@@ -410,7 +465,9 @@ export function truthLength(): i32 {
 }
 
 export function truthValue(i: i32): f64 {
-  if (i >= TruthField.HeightGrid && i < TruthField.Count) {
+  if (i == TruthField.DebrisContacts) return <f64>truth.debrisContactCount();
+  if (i == TruthField.ZStalledSteps) return <f64>truth.zStalledStepCount();
+  if (i >= TruthField.HeightGrid && i < TruthField.HeightGrid + HEIGHT_GRID_N * HEIGHT_GRID_N) {
     const k = i - TruthField.HeightGrid;
     const c = k % HEIGHT_GRID_N, r = k / HEIGHT_GRID_N;
     const x0 = param(Param.PrintableX0), x1 = param(Param.PrintableX1);

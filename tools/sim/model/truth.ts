@@ -1,6 +1,11 @@
 // What really happened during a run, for scoring the firmware: the smallest clearance between
 // nozzle and bed, every contact, and the first layer as printed — the true gap between nozzle
 // and bed wherever the nozzle extruded below FIRST_LAYER_CEILING_MM.
+//
+// A contact is the nozzle's own metal tip reaching the bed: the safety figure, which the
+// firmware must keep at 0. A blob of plastic stuck under the nozzle (Param.DebrisMm) resting on
+// the bed is counted apart (debris contacts, and the Z steps it made the motors lose): it is
+// what a probing firmware must notice and stop on, not something it can always avoid.
 
 import { Param, param } from "./params";
 
@@ -26,10 +31,21 @@ let layerMax: f64 = -1e9;
 const mapSum = memory.data(MAP_COLS * MAP_ROWS * 8);
 const mapCount = memory.data(MAP_COLS * MAP_ROWS * 4);
 
+/** A blob resting on the bed counts as lifted off again once its lowest point is this far above
+ * the surface, mm: more than a Z step (2.5 um at 400 steps/mm), so the carriage standing one step
+ * above the stall, or X/Y moving it there, stays one resting episode. */
+const DEBRIS_LIFT_MM: f64 = 0.01;
+let debrisTouching: bool = false;
+let debrisContacts: i32 = 0;
+let zStalledSteps: i32 = 0;
+
 export function resetTruth(): void {
   minClearance = 1e9;
   touching = false;
   contacts = 0;
+  debrisTouching = false;
+  debrisContacts = 0;
+  zStalledSteps = 0;
   layerSamples = 0;
   layerSum = 0;
   layerSumSq = 0;
@@ -64,6 +80,26 @@ export function noteClearance(clearance: f64, mx: f64, my: f64, mz: f64, timeNs:
   } else touching = false;
 }
 
+/** A Z step down lost because the blob under the nozzle rests on the bed (printer.ts blobStopsZ). */
+export function noteZStall(): void {
+  zStalledSteps++;
+  if (!debrisTouching) debrisContacts++;
+  debrisTouching = true;
+}
+
+/** After every X/Y/Z step, with debris on the nozzle (present): its lowest point above the true
+ * surface, mm. Below 0 the blob is pushed into the bed by an X/Y move (Z alone stalls first). */
+export function noteDebrisClearance(clearance: f64, present: bool): void {
+  if (!present) {
+    debrisTouching = false;
+    return;
+  }
+  if (clearance < 0) {
+    if (!debrisTouching) debrisContacts++;
+    debrisTouching = true;
+  } else if (clearance > DEBRIS_LIFT_MM) debrisTouching = false;
+}
+
 /** After every forward E step: the gap where the plastic is laid. */
 export function noteExtrusion(clearance: f64, mx: f64, my: f64): void {
   if (clearance >= FIRST_LAYER_CEILING_MM) return;
@@ -94,6 +130,14 @@ export function minimumClearanceAt(axis: i32): f64 {
 }
 export function contactCount(): i32 {
   return contacts;
+}
+/** Times a blob under the nozzle came to rest on the bed (not nozzle contacts). */
+export function debrisContactCount(): i32 {
+  return debrisContacts;
+}
+/** Z steps down the motors lost against a blob resting on the bed. */
+export function zStalledStepCount(): i32 {
+  return zStalledSteps;
 }
 /** Contact k (k < 8): 0 machine x, 1 y, 2 z, 3 time ns. */
 export function contactValue(k: i32, field: i32): f64 {
