@@ -82,7 +82,7 @@ test("Calibration > Auto home homes the printer through G28 W, then the status s
 });
 
 test("Calibration > Show end stops: the probe reads TRIGGERED over the bed at Z 0 and open 5 mm above", async () => {
-  const input = ["G28 W", "G1 Z0.2 F600", "M400", "@click", "@r 3", "@click", "@r 7", "@click", "@lcd", "G1 Z5 F600", "M400", "@wait 300", "@lcd"].join("\n");
+  const input = ["G28 W", "G1 Z0.2 F600", "M400", "@click", "@r 3", "@click", "@r 10", "@click", "@lcd", "G1 Z5 F600", "M400", "@wait 300", "@lcd"].join("\n");
   const r = await runSim({ input: input + "\n", maxSeconds: 60 });
   assert.equal(r.report.exit, "done", r.stderr);
   const [low, high] = screens(r);
