@@ -28,6 +28,7 @@ export const enum Screen {
   Notice = 7, // a result or an error, until a click acknowledges it (arg: ui/screens.ts's Notice)
   PaperTest = 8, // Z offset: the guided paper test on the knob (ui/paperTest.ts)
   Mesh = 9, // the mesh or the correction overlay, point by point (arg: ui/meshView.ts's MeshSource)
+  Wizard = 10, // the first-run wizard's own screens (ui/wizard.ts)
 }
 
 export const enum MenuId {

@@ -14,6 +14,7 @@ import * as keepalive from "../system/keepalive";
 import { InfoPage, Value } from "./screens";
 import { MeshSource } from "./meshView";
 import * as paperTest from "./paperTest";
+import * as wizard from "./wizard";
 import * as probeTools from "../calibration/probeTools";
 
 export function listItems(id: MenuId): void {
@@ -61,6 +62,9 @@ function mainMenu(): void {
   submenu(menuLabel("Settings"), MenuId.Settings);
   submenu(menuLabel("Calibration"), MenuId.Calibration);
   submenu(menuLabel("Info"), MenuId.Info);
+  // A printer not yet set up is offered the first-run wizard (ui/wizard.ts), last so that the
+  // entries above keep their places.
+  if (wizard.offered() && action(menuLabel("Setup wizard"), false)) wizard.begin();
 }
 
 /** Info: the firmware and its settings; the XYZ calibration's result (ui/screens.ts's InfoPage). */
@@ -164,6 +168,7 @@ function calibrationMenu(): void {
   if (action(menuLabel("PID calibration"), true)) commands.run(rom("M303 E0 S215 C5 U1"));
   screenItem(menuLabel("Show end stops"), Screen.Endstops, 0);
   if (action(menuLabel("Reset XYZ calibr."), true)) commands.run(rom("M44"));
+  if (!wizard.active() && action(menuLabel("Wizard"), false)) wizard.begin();
 }
 
 /** Prusa's "Bed level correct": the four edge corrections G80 uses, um, saved as they are set. */

@@ -30,6 +30,7 @@ import { Screen, screen, screenArg } from "./menu";
 import * as commands from "./commands";
 import * as paperTest from "./paperTest";
 import * as meshView from "./meshView";
+import * as wizard from "./wizard";
 import { alert } from "./input";
 import { COLS, commit, lineChar, lineLength, lineNumber, lineRight, lineSpaces, lineText, scratch } from "./frame";
 
@@ -227,6 +228,7 @@ export function renderRow(row: u32): void {
   else if (screen == Screen.Endstops) renderEndstops(row);
   else if (screen == Screen.PaperTest) paperTest.renderRow(row);
   else if (screen == Screen.Mesh) meshView.renderRow(screenArg, row);
+  else if (screen == Screen.Wizard) wizard.renderRow(row);
   else renderInfo(row);
   commit(row);
 }

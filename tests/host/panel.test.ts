@@ -391,3 +391,58 @@ test("Info > Mesh shows the live mesh point by point, rear row on top, and Calib
   p.click(); // Mesh correction: the overlay alone, the front-left point raised
   assert.deepEqual(p.lcdRows().map((r) => r.trimEnd()), ["Correction mm 3x3", " 0.000  0.000  0.000", " 0.000  0.000  0.000", " 0.050  0.000  0.000"]);
 });
+
+// ---- The first-run wizard ----
+
+/** Runs until the display's rows satisfy `done`, `stepMs` at a time; the rows then. */
+function runUntilScreen(p: HostPrinter, done: (rows: string[]) => boolean, maxMs: number, stepMs = 500): string[] {
+  for (let t = 0; t < maxMs; t += stepMs) {
+    const rows = p.lcdRows().map((r) => r.trimEnd());
+    if (done(rows)) return rows;
+    p.runFor(stepMs);
+  }
+  assert.fail(`the screen did not come in ${maxMs} ms; it shows ${JSON.stringify(p.lcdRows())}`);
+}
+
+test("the first-run wizard on a blank EEPROM: self-check, XYZ calibration, Z offset on the knob, and a printed first layer at a true 0.2 mm; then it is not offered again", async () => {
+  const p = await boot();
+  p.click();
+  p.turn(5);
+  assert.equal(p.lcdRows()[3], ">Setup wizard       ", "offered on a blank EEPROM, last in the main menu");
+  p.click();
+  assert.deepEqual(p.lcdRows().map((r) => r.trimEnd()), ["Hi, I am your", "printer. Shall I", "guide you to print?", "Click:yes Hold:no"]);
+  p.click(); // yes: heaters on, home (the host runner runs G28 whole within this click's time)
+  assert.match(p.command("M105"), /T:[\d.]+ \/215\.0 B:[\d.]+ \/55\.0/, "PLA temperatures from the start");
+  let rows = runUntilScreen(p, (r) => r[0] === "Self-check ok.", 180_000);
+  assert.deepEqual(rows, ["Self-check ok.", "Next: XYZ calibr.", "(about 12 minutes)", "Click to continue"]);
+  p.click(); // M45
+  rows = runUntilScreen(p, (r) => r[0] === "XYZ calibration ok." || r[0] === "Wizard stopped:", 1_500_000, 2000);
+  assert.deepEqual(rows, ["XYZ calibration ok.", "Next: Z offset with", "a sheet of paper", "Click to continue"]);
+  assert.match(p.takeOutput(), /^echo:Settings stored/m, "M45's result saved");
+  p.click(); // the paper test
+  runUntilScreen(p, (r) => r[3] === "Click:save Hold:stop", 60_000);
+  playPaper(p, 0.1);
+  p.click();
+  rows = runUntilScreen(p, (r) => r[0] === "Z offset set.", 30_000);
+  assert.deepEqual(rows, ["Z offset set.", "Next: a first layer", "test; knob: adjust Z", "Click to continue"]);
+  p.click(); // heat, check the fan, print
+  rows = runUntilScreen(p, (r) => r[0] === "First layer test" || r[0] === "Wizard stopped:", 600_000);
+  assert.deepEqual(rows.slice(0, 2), ["First layer test", "Turn: adjust Z"]);
+  rows = runUntilScreen(p, (r) => r[0] === "All is done." || r[0] === "Wizard stopped:", 600_000);
+  assert.deepEqual(rows, ["All is done.", "Happy printing!", "Thin lines? Lower Z", "Click to continue"]);
+  const t = readTruth(p.model);
+  assert.ok(t.firstLayer.samples > 100, `the pattern was laid down (${t.firstLayer.samples} samples)`);
+  assert.ok(Math.abs(t.firstLayer.meanMm - 0.2) <= 0.03, `first layer ${t.firstLayer.meanMm} mm`);
+  assert.equal(t.contacts, 0);
+  assert.match(p.command("M105"), /T:[\d.]+ \/0\.0 B:[\d.]+ \/0\.0/, "heaters off at the end");
+  p.click();
+  p.click(); // main menu: no more offer
+  p.turn(10);
+  assert.equal(p.lcdRows()[3].trimEnd(), ">Info              \x7e");
+  // After a restart, still not offered.
+  const q = await HostPrinter.boot({ eeprom: p.eeprom });
+  q.runFor(400);
+  q.click();
+  q.turn(10);
+  assert.equal(q.lcdRows()[3].trimEnd(), ">Info              \x7e");
+});
