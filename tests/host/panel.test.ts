@@ -446,3 +446,50 @@ test("the first-run wizard on a blank EEPROM: self-check, XYZ calibration, Z off
   q.turn(10);
   assert.equal(q.lcdRows()[3].trimEnd(), ">Info              \x7e");
 });
+
+/** Main menu > Setup wizard > yes. */
+async function startWizard(scenario = {}): Promise<HostPrinter> {
+  const p = await HostPrinter.boot({ scenario });
+  p.runFor(400);
+  p.click();
+  p.turn(5);
+  p.click();
+  p.click();
+  return p;
+}
+
+test("the wizard's self-check names a nozzle heater that does not heat, before the firmware's heating watch halts the printer, and turns the heaters off", async () => {
+  const p = await startWizard({ faults: { hotendHeaterDisconnected: 0 } });
+  const rows = runUntilScreen(p, (r) => r[0] === "Wizard stopped:" || r[0] === "Self-check ok." || r[0] === "Printer halted:", 120_000);
+  assert.deepEqual(rows, ["Wizard stopped:", "Nozzle: no heat", "Calibration>Wizard", "Click to continue"]);
+  assert.match(p.command("M105"), /T:[\d.]+ \/0\.0 B:[\d.]+ \/0\.0/);
+  p.click(); // the status screen; the main menu still offers the wizard
+  p.click();
+  p.turn(5);
+  assert.equal(p.lcdRows()[3].trimEnd(), ">Setup wizard");
+});
+
+test("the wizard's fan check finds a print fan that blows no air: the heater's duty holding 215 C does not rise with it", async () => {
+  const p = await startWizard();
+  (p.model as unknown as { setFanLoss(w: number): void }).setFanLoss(0); // the fan turns no air
+  runUntilScreen(p, (r) => r[0] === "Self-check ok.", 180_000);
+  p.click();
+  runUntilScreen(p, (r) => r[0] === "XYZ calibration ok.", 1_500_000, 2000);
+  p.click();
+  runUntilScreen(p, (r) => r[3] === "Click:save Hold:stop", 60_000);
+  playPaper(p, 0.1);
+  p.click();
+  runUntilScreen(p, (r) => r[0] === "Z offset set.", 30_000);
+  p.click();
+  const rows = runUntilScreen(p, (r) => r[0] === "Wizard stopped:" || r[0] === "First layer test", 600_000);
+  assert.deepEqual(rows.slice(0, 2), ["Wizard stopped:", "Print fan: no air"]);
+  assert.equal(readTruth(p.model).firstLayer.samples, 0, "nothing printed");
+});
+
+test("a long press during the wizard's self-check cancels it: heaters off, the reason on the screen", async () => {
+  const p = await startWizard();
+  runUntilScreen(p, (r) => r[0] === "Self-check ok.", 180_000);
+  p.longPress();
+  assert.deepEqual(p.lcdRows().map((r) => r.trimEnd()).slice(0, 2), ["Wizard stopped:", "Cancelled"]);
+  assert.match(p.command("M105"), /T:[\d.]+ \/0\.0 B:[\d.]+ \/0\.0/);
+});
