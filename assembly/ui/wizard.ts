@@ -413,7 +413,8 @@ export function renderRow(row: u32): void {
     } else if (row == 1) {
       lineText(step == Step.XyzNext ? lcdText("Next: XYZ calibr.") : step == Step.ZNext ? lcdText("Next: Z offset with") : lcdText("Next: a first layer"), false);
     } else if (row == 2) {
-      lineText(step == Step.XyzNext ? lcdText("(about 12 minutes)") : step == Step.ZNext ? lcdText("a sheet of paper") : lcdText("test; knob: adjust Z"), false);
+      // M45 takes about 250 s on the simulated MK2 (tests/sim/calibration.test.ts); Prusa says 12 min.
+      lineText(step == Step.XyzNext ? lcdText("(about 4 minutes)") : step == Step.ZNext ? lcdText("a sheet of paper") : lcdText("test; knob: adjust Z"), false);
     } else lineText(lcdText("Click to continue"), false);
   } else if (step == Step.Printing) {
     if (row == 0) lineText(lcdText("First layer test"), false);

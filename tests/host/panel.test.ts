@@ -414,7 +414,7 @@ test("the first-run wizard on a blank EEPROM: self-check, XYZ calibration, Z off
   p.click(); // yes: heaters on, home (the host runner runs G28 whole within this click's time)
   assert.match(p.command("M105"), /T:[\d.]+ \/215\.0 B:[\d.]+ \/55\.0/, "PLA temperatures from the start");
   let rows = runUntilScreen(p, (r) => r[0] === "Self-check ok.", 180_000);
-  assert.deepEqual(rows, ["Self-check ok.", "Next: XYZ calibr.", "(about 12 minutes)", "Click to continue"]);
+  assert.deepEqual(rows, ["Self-check ok.", "Next: XYZ calibr.", "(about 4 minutes)", "Click to continue"]);
   p.click(); // M45
   rows = runUntilScreen(p, (r) => r[0] === "XYZ calibration ok." || r[0] === "Wizard stopped:", 1_500_000, 2000);
   assert.deepEqual(rows, ["XYZ calibration ok.", "Next: Z offset with", "a sheet of paper", "Click to continue"]);

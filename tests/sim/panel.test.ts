@@ -324,3 +324,71 @@ test("Calibration > Z offset on the knob: the owner lowers the nozzle onto the p
   assert.ok(minGap > 0, "the nozzle stayed over the bed");
   assert.equal(t.contacts, 0, `closest ${t.minClearanceMm} mm`);
 });
+
+test("the first-run wizard on the perfect printer from a blank EEPROM: self-check, XYZ calibration, Z offset on the knob, and a test pattern printed by the firmware at a true 0.2 mm without a contact", async (ctx) => {
+  const s = JSON.parse(fs.readFileSync(path.join("tests", "scenarios", "perfect.json"), "utf8")) as Scenario;
+  // The owner's fingers under the nozzle, as in the Z offset test above: the probe switches at
+  // the 0.4 mm the firmware believes (the perfect printer's default), the bed is flat.
+  const rig = await ModelRig.create(s);
+  const switchHome = rig.m.triggerHeightAtMachine(114, -2) + rig.m.bedHeightAt(137, 7);
+  const gapAt = (z: number) => z - 0.4 + switchHome - rig.m.bedHeightAt(137 - 23, 105 - 9);
+
+  const session = await SimSession.start({ scenario: s, timeoutSeconds: 5 });
+  const host = new Host(session);
+  await session.waitForLine(/^start$/);
+  let dumps = 0;
+  /** The screen after `ms` more of printer time. */
+  const lcdAfter = async (ms: number): Promise<string[]> => {
+    await session.write(`@wait ${ms}\n@lcd\n`);
+    dumps++;
+    const deadline = Date.now() + 120_000;
+    for (;;) {
+      const rows = session.stderr.split("\n").filter((l) => l.startsWith("plumbsim: lcd |")).map((l) => l.slice("plumbsim: lcd |".length, -1).trimEnd());
+      if (rows.length >= dumps * 4) return rows.slice(dumps * 4 - 4, dumps * 4);
+      assert.ok(Date.now() < deadline, "the harness answered @lcd");
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  };
+  const until = async (done: (rows: string[]) => boolean, maxMs: number, stepMs = 5000): Promise<string[]> => {
+    for (let t = 0; t <= maxMs; t += stepMs) {
+      const rows = await lcdAfter(stepMs);
+      if (done(rows)) return rows;
+    }
+    assert.fail(`the screen did not come within ${maxMs} ms of printer time`);
+  };
+
+  await session.write("@click\n@r 5\n@click\n"); // Main menu > Setup wizard
+  assert.deepEqual(await lcdAfter(200), ["Hi, I am your", "printer. Shall I", "guide you to print?", "Click:yes Hold:no"]);
+  await session.write("@click\n");
+  const checking = await lcdAfter(3000);
+  assert.deepEqual(checking.slice(0, 2), ["Self-check", "End stops and probe"]);
+  assert.deepEqual(await until((r) => r[0] !== "Self-check", 120_000), ["Self-check ok.", "Next: XYZ calibr.", "(about 4 minutes)", "Click to continue"]);
+  await session.write("@click\n");
+  const calibrating = await lcdAfter(10_000);
+  assert.equal(calibrating[0], "Calibrating XYZ", "M45's own progress screen");
+  assert.deepEqual(await until((r) => r[0] !== "Calibrating XYZ", 400_000, 20_000), ["XYZ calibration ok.", "Next: Z offset with", "a sheet of paper", "Click to continue"]);
+  await session.write("@click\n");
+  const zOf = (l: string) => Number(/Z position: \S+ --> (\S+) <--/.exec(l)![1]);
+  let z = zOf(await session.waitForLine(/^Z position: /, 120_000));
+  let detents = 0;
+  while (gapAt(z) >= 0.1 && detents < 200) {
+    const n = Math.max(1, Math.floor((gapAt(z) - 0.15) / 0.025));
+    await session.write(`@turn -${n} 100\n`);
+    detents += n;
+    z = zOf(await session.waitForLine((l) => l.startsWith("Z position: ") && Math.abs(zOf(l) - (1 - detents * 0.025)) < 0.003, 60_000));
+  }
+  assert.ok(gapAt(z) < 0.1 && gapAt(z) > 0.07, `the paper drags (gap ${gapAt(z)} mm)`);
+  await session.write("@click\n");
+  assert.deepEqual(await until((r) => r[0] === "Z offset set.", 30_000, 1000), ["Z offset set.", "Next: a first layer", "test; knob: adjust Z", "Click to continue"]);
+  await session.write("@click\n");
+  const printing = await until((r) => r[0] === "First layer test" || r[0] === "Wizard stopped:", 300_000);
+  assert.deepEqual(printing.slice(0, 2), ["First layer test", "Turn: adjust Z"]);
+  assert.deepEqual(await until((r) => r[0] !== "First layer test", 300_000), ["All is done.", "Happy printing!", "Thin lines? Lower Z", "Click to continue"]);
+  await host.transact("M105", 10_000);
+  const { report } = await session.close();
+  const t = (report as { truth: TruthReport }).truth;
+  ctx.diagnostic(`first layer: ${t.firstLayer.samples} samples, true gap ${t.firstLayer.meanMm.toFixed(4)} mm; closest ${t.minClearanceMm} mm; gap at the paper ${gapAt(z).toFixed(4)} mm`);
+  assert.ok(t.firstLayer.samples > 100, `the pattern was laid down (${t.firstLayer.samples} samples)`);
+  assert.ok(Math.abs(t.firstLayer.meanMm - 0.2) <= 0.03, `first layer ${t.firstLayer.meanMm} mm`);
+  assert.equal(t.contacts, 0, `closest ${t.minClearanceMm} mm`);
+});
