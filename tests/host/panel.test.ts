@@ -458,6 +458,18 @@ async function startWizard(scenario = {}): Promise<HostPrinter> {
   return p;
 }
 
+/** The wizard from its self-check to "Z offset set.", the owner playing the paper. */
+function throughZOffset(p: HostPrinter): void {
+  runUntilScreen(p, (r) => r[0] === "Self-check ok.", 180_000);
+  p.click();
+  runUntilScreen(p, (r) => r[0] === "XYZ calibration ok.", 1_500_000, 2000);
+  p.click();
+  runUntilScreen(p, (r) => r[3] === "Click:save Hold:stop", 60_000);
+  playPaper(p, 0.1);
+  p.click();
+  runUntilScreen(p, (r) => r[0] === "Z offset set.", 30_000);
+}
+
 test("the wizard's self-check names a nozzle heater that does not heat, before the firmware's heating watch halts the printer, and turns the heaters off", async () => {
   const p = await startWizard({ faults: { hotendHeaterDisconnected: 0 } });
   const rows = runUntilScreen(p, (r) => r[0] === "Wizard stopped:" || r[0] === "Self-check ok." || r[0] === "Printer halted:", 120_000);
@@ -472,14 +484,7 @@ test("the wizard's self-check names a nozzle heater that does not heat, before t
 test("the wizard's fan check finds a print fan that blows no air: the heater's duty holding 215 C does not rise with it", async () => {
   const p = await startWizard();
   (p.model as unknown as { setFanLoss(w: number): void }).setFanLoss(0); // the fan turns no air
-  runUntilScreen(p, (r) => r[0] === "Self-check ok.", 180_000);
-  p.click();
-  runUntilScreen(p, (r) => r[0] === "XYZ calibration ok.", 1_500_000, 2000);
-  p.click();
-  runUntilScreen(p, (r) => r[3] === "Click:save Hold:stop", 60_000);
-  playPaper(p, 0.1);
-  p.click();
-  runUntilScreen(p, (r) => r[0] === "Z offset set.", 30_000);
+  throughZOffset(p);
   p.click();
   const rows = runUntilScreen(p, (r) => r[0] === "Wizard stopped:" || r[0] === "First layer test", 600_000);
   assert.deepEqual(rows.slice(0, 2), ["Wizard stopped:", "Print fan: no air"]);
@@ -492,4 +497,32 @@ test("a long press during the wizard's self-check cancels it: heaters off, the r
   p.longPress();
   assert.deepEqual(p.lcdRows().map((r) => r.trimEnd()).slice(0, 2), ["Wizard stopped:", "Cancelled"]);
   assert.match(p.command("M105"), /T:[\d.]+ \/0\.0 B:[\d.]+ \/0\.0/);
+});
+
+test("live adjust Z works while the wizard's pattern prints: 40 detents up raise the true gap by 0.1 mm, and the offset is kept", async () => {
+  const p = await startWizard();
+  throughZOffset(p);
+  const offset = () => Number(/M851 X\S+ Y\S+ Z(-?\d+\.\d+)/.exec(p.command("M503"))![1]);
+  const before = offset();
+  p.click();
+  runUntilScreen(p, (r) => r[0] === "First layer test", 600_000, 200);
+  // On the meander's first line: a tenth of a millimetre up, a detent (a Z microstep) at a time.
+  const shown = () => Number(/^Z offset +(-?\d+\.\d{3}) mm$/.exec(p.lcdRows()[2].trimEnd())![1]);
+  const shownBefore = shown();
+  assert.ok(Math.abs(shownBefore - before) <= 0.006, `${shownBefore} on the screen, M851 Z${before} (M503: 2 decimals)`);
+  const t0 = readTruth(p.model).firstLayer;
+  p.turn(40, 2000);
+  assert.ok(Math.abs(shown() - shownBefore - 0.1) < 0.0005, `${shownBefore} -> ${shown()} on the screen`);
+  const t1 = readTruth(p.model).firstLayer;
+  runUntilScreen(p, (r) => r[0] === "All is done.", 600_000);
+  const t2 = readTruth(p.model).firstLayer;
+  const after = (t2.meanMm * t2.samples - t1.meanMm * t1.samples) / (t2.samples - t1.samples);
+  assert.ok(t0.samples < 50, `the knob turned near the start (${t0.samples} samples before)`);
+  assert.ok(Math.abs(after - 0.3) <= 0.03, `the rest of the pattern at ${after} mm`);
+  assert.ok(Math.abs(offset() - before - 0.1) <= 0.01, `M851 Z ${before} -> ${offset()} (M503: 2 decimals)`);
+  // Kept in the EEPROM: after a restart, the offset the owner ended with.
+  const q = await HostPrinter.boot({ eeprom: p.eeprom });
+  const saved = Number(/M851 X\S+ Y\S+ Z(-?\d+\.\d+)/.exec(q.command("M503"))![1]);
+  assert.equal(saved, offset());
+  assert.equal(readTruth(p.model).contacts, 0);
 });
