@@ -72,7 +72,10 @@ export function service(): void {
 
 /** Click: the paper drags here. ACCEPT, and M500 after a Z offset (the bias check saves nothing). */
 export function accept(): void {
-  if (!tools.sessionOpen() || !idle() || pendingMm != 0) return; // the last move first
+  if (!tools.sessionOpen() || !idle() || pendingMm != 0) {
+    alert(); // the last move first: click again once the nozzle stands
+    return;
+  }
   if (tools.biasCorner() > 0) commands.run(rom("ACCEPT"));
   else commands.runAll(rom("ACCEPT"), rom("M500"), 0);
 }
@@ -90,17 +93,17 @@ export function finished(): bool {
 
 /** Calibration > Z offset: home when needed, then PROBE_CALIBRATE with the sensor over the bed's
  * centre target (the reference point of the MK42's nine, board.json). */
-export function start(): void {
+export function start(): bool {
   if (queue.freeSlots() < 2) {
     alert(); // the queue is full: nothing started, as commands.run refuses a line
-    return;
+    return false;
   }
   if ((motion.homedAxes() & 7) != 7) commands.run(rom("G28 W"));
   commands.begin(rom("PROBE_CALIBRATE X="));
   commands.appendFixed(boardF32(BoardKey.BedTargetX0 + 1), 1);
   commands.append(rom(" Y="));
   commands.appendFixed(boardF32(BoardKey.BedTargetY0 + 1), 1);
-  commands.submit();
+  return commands.submit();
 }
 
 export function renderRow(row: u32): void {

@@ -27,6 +27,7 @@ import * as settings from "../settings/store";
 import * as status from "./status";
 import * as commands from "./commands";
 import * as paperTest from "./paperTest";
+import * as tools from "../calibration/probeTools";
 import * as menu from "./menu";
 import { Screen } from "./menu";
 import { lcdText } from "./text";
@@ -168,6 +169,8 @@ export function cancel(): void {
     menu.showStatus();
     return;
   }
+  // The pattern's lines already queued (two at most) still run; then the nozzle rises.
+  if (step == Step.Printing) commands.run(rom("G1 Z5 F600"));
   fail(lcdText("Cancelled"));
 }
 
@@ -177,21 +180,21 @@ export function click(): void {
     // The heaters first: they warm while the printer homes and calibrates.
     firstA = heaters.temperatureOf(Heater.Hotend);
     firstB = heaters.temperatureOf(Heater.Bed);
-    commands.runAll(rom("M104 S215"), rom("M140 S55"), rom("G28 W"));
+    if (!commands.runAll(rom("M104 S215"), rom("M140 S55"), rom("G28 W"))) return; // queue full: click again
     line = 0;
     go(Step.Homing);
     heatStartMs = sinceMs;
   } else if (step == Step.XyzNext) {
     // M45 leaves its verdict on the status line: clear the last one first.
     status.setStatus(lcdText("Calibrating XYZ"));
-    commands.runAll(rom("M45"), rom("M500"), 0);
+    if (!commands.runAll(rom("M45"), rom("M500"), 0)) return;
     go(Step.Xyz);
   } else if (step == Step.ZNext) {
+    if (!paperTest.start()) return;
     status.setStatus(lcdText("Z offset"));
-    paperTest.start();
     go(Step.ZOffset);
   } else if (step == Step.PrintNext) {
-    commands.runAll(rom("M190 S55"), rom("M109 S215"), 0);
+    if (!commands.runAll(rom("M190 S55"), rom("M109 S215"), 0)) return;
     go(Step.Heating);
   } else if (step == Step.Done || step == Step.Failed) {
     step = Step.Off;
@@ -210,11 +213,6 @@ export function paperTestEnded(): void {
   if (status.statusIs(rom("Z offset set"))) go(Step.PrintNext);
   else fail(lcdText("Z offset cancelled"));
   show();
-}
-
-/** M45 ended (its progress screen closed). */
-export function procedureEnded(): void {
-  if (step == Step.Xyz) show();
 }
 
 export function service(): void {
@@ -244,8 +242,11 @@ export function service(): void {
   } else if (step == Step.Xyz) {
     if (!idle()) return;
     if (status.statusIs(rom("XYZ calibration ok"))) go(Step.ZNext);
-    else fail(lcdText("XYZ calibration"));
+    else fail(status.statusIs(rom("XYZ cal. cancelled")) ? lcdText("Cancelled") : lcdText("XYZ calibration"));
     show();
+  } else if (step == Step.ZOffset) {
+    // PROBE_CALIBRATE refused (its reason on the serial port): no paper test came.
+    if (idle() && !tools.sessionOpen() && menu.screen == Screen.Wizard) fail(lcdText("Z offset: no probe"));
   } else if (step == Step.Heating) {
     if (!idle()) return;
     firstA = firstB = 0;
@@ -425,13 +426,13 @@ export function renderRow(row: u32): void {
       lineText(lcdText(" mm"), false);
     } else lineText(lcdText("Hold: stop"), false);
   } else {
-    // Self-check, heating, fan: what is measured now.
-    if (row == 0) lineText(step <= Step.Heaters ? lcdText("Self-check") : lcdText("Preparing to print"), false);
+    // Self-check, heating, fan: what is measured now (M45 and the paper test show their own).
+    if (row == 0) lineText(step <= Step.Heaters ? lcdText("Self-check") : step <= Step.ZOffset ? lcdText("Please wait") : lcdText("Preparing to print"), false);
     else if (row == 1) {
       if (step == Step.Homing) lineText(lcdText("End stops and probe"), false);
       else if (step == Step.Switches) lineText(lcdText("Switches open?"), false);
       else if (step == Step.Heaters || step == Step.Heating) lineText(lcdText("Heaters"), false);
-      else lineText(lcdText("Print fan"), false);
+      else if (step == Step.FanOff || step == Step.FanOn) lineText(lcdText("Print fan"), false);
     } else if (row == 2) {
       lineText(lcdText("N"), false);
       lineNumber(heaters.temperatureOf(Heater.Hotend), 0, 4);
