@@ -526,3 +526,31 @@ test("live adjust Z works while the wizard's pattern prints: 40 detents up raise
   assert.equal(saved, offset());
   assert.equal(readTruth(p.model).contacts, 0);
 });
+
+test("Info > Mesh shows a 7 x 7 mesh of the steel sheet three by three, the knob stepping through the windows (columns first), each flush with the edge at the end", async () => {
+  const p = await HostPrinter.boot({ board: "minirambo-mk25", scenario: JSON.parse(fs.readFileSync("tests/scenarios/sv06-warp.json", "utf8")) });
+  p.runFor(400);
+  assert.doesNotMatch(p.command("G28 W"), /Error/);
+  assert.match(p.command("G80 N7", 600_000), /Mesh bed leveling on: 7 x 7 points/);
+  const nodes = meshNodes(p);
+  p.click(); // G80's result notice
+  p.click();
+  p.turn(4);
+  p.click(); // Info
+  p.turn(3);
+  p.click(); // Mesh
+  // Windows start at columns (and rows) 0, 3 and 4 (the last flush with the edge): 3 x 3 of them.
+  const starts = [0, 3, 4];
+  for (let w = 0; w < 9; w++) {
+    const c0 = starts[w % 3], r0 = starts[Math.floor(w / 3)];
+    const rows = p.lcdRows();
+    assert.equal(rows[0].trimEnd(), `Mesh mm       C${c0 + 1} R${r0 + 1}`);
+    for (let k = 0; k < 3; k++) {
+      const shown = rows[1 + k].trim().split(/\s+/).map(Number);
+      for (let c = 0; c < 3; c++) assert.ok(Math.abs(shown[c] - nodes[r0 + 2 - k][c0 + c]) <= 0.0006, `window ${w}, point ${c0 + c} ${r0 + 2 - k}`);
+    }
+    p.turn(1);
+  }
+  p.turn(5);
+  assert.equal(p.lcdRows()[0].trimEnd(), "Mesh mm       C5 R5", "the knob stops at the last window");
+});
