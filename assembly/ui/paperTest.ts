@@ -30,7 +30,7 @@ import { alert } from "./input";
  * 0.1 mm office sheet the test assumes, so the nozzle meets the paper a few detents before it
  * could reach the bed, and the offset found is within half a step (12.5 um) of where the paper
  * starts to drag, half of the 25 um Klipper's guide asks of a probe. From the start 1 mm over the
- * bed that is 40 detents, two turns of the MK2's knob (20 detents a turn).
+ * bed that is 40 detents.
  */
 export const STEP_MM: f32 = 0.025;
 /** The knob raises the nozzle at most this far over TESTZ's floor (0.5 mm under the expected bed). */
