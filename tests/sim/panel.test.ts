@@ -271,7 +271,7 @@ test("Calibration > Calibrate XYZ runs M45 with its progress screen; a long pres
   noViolations(r);
 });
 
-test("Calibration > Z offset on the knob: the owner lowers the nozzle onto the paper detent by detent, a click sets and saves the offset, and a 0.2 mm first layer is then 0.2 mm thick", async () => {
+test("Calibration > Z offset on the knob: the owner lowers the nozzle onto the paper detent by detent, a click sets and saves the offset, and a 0.2 mm first layer is then 0.2 mm thick", async (ctx) => {
   // The probe switches 0.55 mm over the bed; the firmware believes 0.4 (board.json M851 Z-0.4).
   const s: Scenario = { probe: { triggerMm: 0.55 } };
   const PAPER = 0.1; // the panel's paper test assumes an office sheet (probeTools.ts PAPER_DEFAULT_MM)
@@ -284,6 +284,7 @@ test("Calibration > Z offset on the knob: the owner lowers the nozzle onto the p
   const gapAt = (z: number) => z - BELIEVED_SWITCH_MM + switchHome - rig.m.bedHeightAt(nozzle.x, nozzle.y);
 
   const session = await SimSession.start({ scenario: s, timeoutSeconds: 5 });
+  ctx.after(() => session.dispose()); // a failed assertion must not leave the harness running
   const host = new Host(session);
   await session.waitForLine(/^start$/);
   assert.ok(!(await host.transact("G28", 120_000)).some((l) => l.startsWith("Error")));
@@ -334,6 +335,7 @@ test("the first-run wizard on the perfect printer from a blank EEPROM: self-chec
   const gapAt = (z: number) => z - 0.4 + switchHome - rig.m.bedHeightAt(137 - 23, 105 - 9);
 
   const session = await SimSession.start({ scenario: s, timeoutSeconds: 5 });
+  ctx.after(() => session.dispose()); // a failed assertion must not leave the harness running
   const host = new Host(session);
   await session.waitForLine(/^start$/);
   let dumps = 0;
@@ -351,8 +353,9 @@ test("the first-run wizard on the perfect printer from a blank EEPROM: self-chec
   };
   const until = async (done: (rows: string[]) => boolean, maxMs: number, stepMs = 5000): Promise<string[]> => {
     for (let t = 0; t <= maxMs; t += stepMs) {
-      const rows = await lcdAfter(stepMs);
-      if (done(rows)) return rows;
+      // The display draws a new screen a row at a time over some milliseconds: once it has
+      // begun, the screen is read again after it has had time to finish.
+      if (done(await lcdAfter(stepMs))) return lcdAfter(300);
     }
     assert.fail(`the screen did not come within ${maxMs} ms of printer time`);
   };
