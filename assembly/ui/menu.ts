@@ -26,6 +26,9 @@ export const enum Screen {
   LiveAdjustZ = 5,
   Progress = 6, // a long procedure's progress (ui/progress.ts)
   Notice = 7, // a result or an error, until a click acknowledges it (arg: ui/screens.ts's Notice)
+  PaperTest = 8, // Z offset: the guided paper test on the knob (ui/paperTest.ts)
+  Mesh = 9, // the mesh or the correction overlay, point by point (arg: ui/meshView.ts's MeshSource)
+  Wizard = 10, // the first-run wizard's own screens (ui/wizard.ts)
 }
 
 export const enum MenuId {
@@ -37,6 +40,7 @@ export const enum MenuId {
   Preheat = 5,
   Temperature = 6,
   Info = 7,
+  BedLevel = 8,
 }
 
 /** Rows a menu shows at once. */

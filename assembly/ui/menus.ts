@@ -12,6 +12,10 @@ import * as motion from "../motion/motion";
 import { X, Y, Z } from "../motion/axes";
 import * as keepalive from "../system/keepalive";
 import { InfoPage, Value } from "./screens";
+import { MeshSource } from "./meshView";
+import * as paperTest from "./paperTest";
+import * as wizard from "./wizard";
+import * as probeTools from "../calibration/probeTools";
 
 export function listItems(id: MenuId): void {
   switch (id) {
@@ -36,6 +40,9 @@ export function listItems(id: MenuId): void {
     case MenuId.Info:
       infoMenu();
       break;
+    case MenuId.BedLevel:
+      bedLevelMenu();
+      break;
     default:
       calibrationMenu();
       break;
@@ -55,6 +62,9 @@ function mainMenu(): void {
   submenu(menuLabel("Settings"), MenuId.Settings);
   submenu(menuLabel("Calibration"), MenuId.Calibration);
   submenu(menuLabel("Info"), MenuId.Info);
+  // A printer not yet set up is offered the first-run wizard (ui/wizard.ts), last so that the
+  // entries above keep their places.
+  if (wizard.offered() && action(menuLabel("Setup wizard"), false)) wizard.begin();
 }
 
 /** Info: the firmware and its settings; the XYZ calibration's result (ui/screens.ts's InfoPage). */
@@ -62,6 +72,7 @@ function infoMenu(): void {
   back(menuLabel("Main"));
   screenItem(menuLabel("Printer"), Screen.Info, InfoPage.Printer);
   screenItem(menuLabel("XYZ calibration"), Screen.Info, InfoPage.Xyz);
+  screenItem(menuLabel("Mesh"), Screen.Mesh, MeshSource.Live);
 }
 
 const LIVE_ADJUST_BELOW_MM: f32 = 2;
@@ -148,12 +159,25 @@ function calibrationMenu(): void {
   // G80 and M48 come with the mesh and probe tools (issue 11).
   if (action(menuLabel("Mesh bed leveling"), true)) homedThen(rom("G80"));
   if (action(menuLabel("Probe accuracy"), true)) homedThen(rom("M48"));
-  // LATER (issue 11): "Z offset" (the guided paper test wants the knob for TESTZ and a click for
-  // ACCEPT), "Bed level correct" (L/R/F/B), "Mesh correction" view.
+  // The paper test (PROBE_CALIBRATE at the centre target); while one is open, its screen.
+  if (probeTools.sessionOpen()) screenItem(menuLabel("Z offset"), Screen.PaperTest, 0);
+  else if (action(menuLabel("Z offset"), true)) paperTest.start();
+  submenu(menuLabel("Bed level correct"), MenuId.BedLevel);
+  screenItem(menuLabel("Mesh correction"), Screen.Mesh, MeshSource.Overlay);
   // M303 at Prusa's PLA nozzle temperature, 5 cycles as Prusa's menu runs it, the result used.
   if (action(menuLabel("PID calibration"), true)) commands.run(rom("M303 E0 S215 C5 U1"));
   screenItem(menuLabel("Show end stops"), Screen.Endstops, 0);
   if (action(menuLabel("Reset XYZ calibr."), true)) commands.run(rom("M44"));
+  if (!wizard.active() && action(menuLabel("Wizard"), false)) wizard.begin();
+}
+
+/** Prusa's "Bed level correct": the four edge corrections G80 uses, um, saved as they are set. */
+function bedLevelMenu(): void {
+  back(menuLabel("Calibration"));
+  screenItem(menuLabel("Left side"), Screen.Edit, Value.EdgeLeft);
+  screenItem(menuLabel("Right side"), Screen.Edit, Value.EdgeRight);
+  screenItem(menuLabel("Front side"), Screen.Edit, Value.EdgeFront);
+  screenItem(menuLabel("Back side"), Screen.Edit, Value.EdgeBack);
 }
 
 /** Queues `line`, with G28 W in front when an axis is not homed. */

@@ -10,6 +10,11 @@
 //   progress       shown when a long procedure begins (ui/progress.ts), wherever the panel was;
 //                  long press: cancel it (the procedure ends as aborted); click: the status
 //                  screen, the procedure going on; when it ends: its result, as a notice
+//   paper test     Z offset (ui/paperTest.ts), opened from the progress screen as soon as the
+//                  paper test is open: turn: lower or raise; click: accept and save; long
+//                  press: abort; when the session closes: its result, as a notice
+//   wizard         the first-run wizard (ui/wizard.ts): click: go on; long press: cancel;
+//                  turn: live adjust Z while its test pattern prints
 //   notice         a result or an error (a fault, a message set with setStatusNotice) takes
 //                  over the display with an alert tone; click: status screen; no timeout
 
@@ -26,6 +31,9 @@ import { breakWait } from "../system/wait";
 import * as progress from "./progress";
 import * as status from "./status";
 import { Notice } from "./screens";
+import * as paperTest from "./paperTest";
+import * as wizard from "./wizard";
+import * as probeTools from "../calibration/probeTools";
 
 export const TIMEOUT_TO_STATUS_MS: u32 = 30000;
 
@@ -58,9 +66,16 @@ export function poll(): void {
     progressShown = progress.progressBegun;
     if (menu.screen != Screen.Notice) menu.openScreen(Screen.Progress, 0);
   } else if (!progress.progressActive && menu.screen == Screen.Progress) {
-    notice(Notice.Result);
+    // Within the wizard its own screen says how the procedure went and what comes next.
+    if (wizard.active()) menu.openScreen(Screen.Wizard, 0);
+    else notice(Notice.Result);
   } else if (menu.screen == Screen.Progress && progress.progressRevision != progressDrawn) {
     menu.changed();
+  }
+  // A paper test opened (Calibration > Z offset, or a host's PROBE_CALIBRATE): the knob drives it.
+  if (menu.screen == Screen.Progress && probeTools.sessionOpen()) {
+    menu.openScreen(Screen.PaperTest, 0);
+    paperTest.enter();
   }
   progressDrawn = progress.progressRevision;
 
@@ -79,6 +94,25 @@ export function poll(): void {
     } else if (press == Press.Click) {
       menu.showStatus(); // out of the way; the procedure goes on
     }
+  } else if (menu.screen == Screen.PaperTest) {
+    if (detents != 0) {
+      paperTest.turn(detents);
+      menu.changed();
+    }
+    if (press == Press.Long) paperTest.abort();
+    else if (press == Press.Click) paperTest.accept();
+    else if (paperTest.finished()) {
+      // Accepted, aborted or lost: the result, or the wizard's next step.
+      if (wizard.active()) wizard.paperTestEnded();
+      else notice(Notice.Result);
+    }
+  } else if (menu.screen == Screen.Wizard) {
+    if (detents != 0) {
+      wizard.turn(detents);
+      menu.changed();
+    }
+    if (press == Press.Long) wizard.cancel();
+    else if (press == Press.Click) wizard.click();
   } else if (press == Press.Long) {
     menu.showStatus();
   } else if (menu.screen == Screen.Status) {
@@ -91,12 +125,17 @@ export function poll(): void {
       screens.turn(detents);
       menu.changed();
     }
-    if (press == Press.Click) menu.goBack();
+    if (press == Press.Click) {
+      screens.clicked();
+      menu.goBack();
+    }
   }
-  const lasting = menu.screen == Screen.Status || menu.screen == Screen.Notice || menu.screen == Screen.Progress;
+  // A paper test waits for its owner however long it takes (the nozzle stays over the paper).
+  const lasting = menu.screen == Screen.Status || menu.screen == Screen.Notice || menu.screen == Screen.Progress || menu.screen == Screen.PaperTest || menu.screen == Screen.Wizard;
   if (!lasting && now - lastInputMs >= TIMEOUT_TO_STATUS_MS) menu.showStatus();
   if (before == Screen.LiveAdjustZ && menu.screen != Screen.LiveAdjustZ) screens.leaveLiveAdjust();
   screens.service();
+  wizard.service();
 }
 
 /** A notice takes over the display, with the alert tone. */

@@ -28,6 +28,10 @@ import * as settings from "../settings/store";
 import { crc16 } from "../settings/crc";
 import { Screen, screen, screenArg } from "./menu";
 import * as commands from "./commands";
+import * as paperTest from "./paperTest";
+import * as meshView from "./meshView";
+import * as wizard from "./wizard";
+import { alert } from "./input";
 import { COLS, commit, lineChar, lineLength, lineNumber, lineRight, lineSpaces, lineText, scratch } from "./frame";
 
 // ---------------------------------------------------------------------------------------------
@@ -49,6 +53,19 @@ export const enum Value {
   Nozzle = 6, // M104: hotend target, C
   Bed = 7, // M140: bed target, C
   Fan = 8, // M106: print fan duty, 0-255 as M106 S takes it (Prusa's Tune shows the same)
+  // Bed level correction (Prusa's "Bed level correct"): the edge corrections G80 uses when not
+  // given its own, saved with M421 L R F B when the screen closes with a click, um.
+  EdgeLeft = 9,
+  EdgeRight = 10,
+  EdgeFront = 11,
+  EdgeBack = 12,
+}
+
+/** Prusa's LCD lets the bed level correction go to +-50 um (M421 and G80 take +-100). */
+const EDGE_LCD_MAX_UM: f32 = 50;
+
+function isEdge(v: i32): bool {
+  return v >= <i32>Value.EdgeLeft;
 }
 
 /** mm/min: X and Y 50 mm/s, Z 10 mm/s (its limit is 12), E 2 mm/s. */
@@ -73,12 +90,14 @@ function isPercent(v: i32): bool {
 
 function valueMin(v: i32): f32 {
   if (isPercent(v)) return PERCENT_MIN;
+  if (isEdge(v)) return -EDGE_LCD_MAX_UM;
   if (!isMove(v)) return 0; // heaters and fan: 0 is off
   return v == E ? eStart - E_RANGE_MM : motion.minLimit(v) + motion.offsetOf(v);
 }
 
 function valueMax(v: i32): f32 {
   if (isPercent(v)) return PERCENT_MAX;
+  if (isEdge(v)) return EDGE_LCD_MAX_UM;
   if (v == <i32>Value.Nozzle) return heaters.maxTarget(Heater.Hotend);
   if (v == <i32>Value.Bed) return heaters.maxTarget(Heater.Bed);
   if (v == <i32>Value.Fan) return <f32>heaters.DUTY_MAX;
@@ -87,6 +106,7 @@ function valueMax(v: i32): f32 {
 
 function valueNow(v: i32): f32 {
   if (isMove(v)) return motion.logical(v);
+  if (isEdge(v)) return <f32>meshView.savedEdgeUm(v - <i32>Value.EdgeLeft);
   if (v == <i32>Value.Nozzle) return heaters.targetOf(Heater.Hotend);
   if (v == <i32>Value.Bed) return heaters.targetOf(Heater.Bed);
   if (v == <i32>Value.Fan) return <f32>heaters.printFan();
@@ -99,6 +119,10 @@ function valueCommand(v: i32): RomText {
   if (v == <i32>Value.Flow) return rom("M221 S");
   if (v == <i32>Value.Nozzle) return rom("M104 S");
   if (v == <i32>Value.Bed) return rom("M140 S");
+  if (v == <i32>Value.EdgeLeft) return rom("M421 L");
+  if (v == <i32>Value.EdgeRight) return rom("M421 R");
+  if (v == <i32>Value.EdgeFront) return rom("M421 F");
+  if (v == <i32>Value.EdgeBack) return rom("M421 B");
   return rom("M106 S");
 }
 
@@ -108,11 +132,17 @@ function valueTitle(v: i32): RomText {
   if (v == <i32>Value.Flow) return lcdText("Flow");
   if (v == <i32>Value.Nozzle) return lcdText("Nozzle");
   if (v == <i32>Value.Bed) return lcdText("Bed");
+  // Prusa's words (language_en.h: "Left side [um]" ...).
+  if (v == <i32>Value.EdgeLeft) return lcdText("Left side [um]");
+  if (v == <i32>Value.EdgeRight) return lcdText("Right side [um]");
+  if (v == <i32>Value.EdgeFront) return lcdText("Front side [um]");
+  if (v == <i32>Value.EdgeBack) return lcdText("Back side [um]");
   return lcdText("Fan speed");
 }
 
 function valueUnit(v: i32): RomText {
   if (isPercent(v)) return lcdText(" %");
+  if (isEdge(v)) return lcdText(" um");
   if (v == <i32>Value.Fan) return lcdText("/255");
   return lcdText(" C");
 }
@@ -126,6 +156,10 @@ export function enter(): void {
     eStart = motion.logical(E);
   } else if (screen == Screen.Info) {
     settingsState = readSettingsState();
+  } else if (screen == Screen.PaperTest) {
+    paperTest.enter();
+  } else if (screen == Screen.Mesh) {
+    meshView.enter(screenArg);
   }
 }
 
@@ -134,6 +168,14 @@ export function turn(detents: i32): void {
   if (screen == Screen.LiveAdjustZ) {
     // One detent, one Z microstep (0.0025 mm on the MK2), clockwise up, as Prusa's.
     babystep.babystep(detents);
+    return;
+  }
+  if (screen == Screen.PaperTest) {
+    paperTest.turn(detents);
+    return;
+  }
+  if (screen == Screen.Mesh) {
+    meshView.turn(screenArg, detents);
     return;
   }
   if (screen != Screen.Edit) return;
@@ -146,8 +188,12 @@ export function turn(detents: i32): void {
 
 /** Work a screen does on every pass: apply the value as it is now. */
 export function service(): void {
+  if (screen == Screen.PaperTest) paperTest.service();
   if (screen != Screen.Edit || target == applied || !queue.isEmpty()) return;
   const v = screenArg;
+  // The bed level correction is written to the EEPROM (450 ms for the overlay record): once,
+  // when the screen closes with a click (clicked()), not at every detent.
+  if (isEdge(v)) return;
   if (isMove(v)) {
     const relative = motion.relativeAll || (v == E && motion.relativeE);
     commands.begin(rom("G1 "));
@@ -162,6 +208,15 @@ export function service(): void {
   if (commands.submit()) applied = target;
 }
 
+/** A click closes the screen on show: an edited bed level correction is saved (M421). */
+export function clicked(): void {
+  if (screen != Screen.Edit || !isEdge(screenArg) || target == applied) return;
+  commands.begin(valueCommand(screenArg));
+  commands.appendFixed(target, 0);
+  if (commands.submit()) applied = target;
+  else alert();
+}
+
 // ---------------------------------------------------------------------------------------------
 // Drawing.
 
@@ -171,6 +226,9 @@ export function renderRow(row: u32): void {
   else if (screen == Screen.Progress) renderProgress(row);
   else if (screen == Screen.Notice) renderNotice(row);
   else if (screen == Screen.Endstops) renderEndstops(row);
+  else if (screen == Screen.PaperTest) paperTest.renderRow(row);
+  else if (screen == Screen.Mesh) meshView.renderRow(screenArg, row);
+  else if (screen == Screen.Wizard) wizard.renderRow(row);
   else renderInfo(row);
   commit(row);
 }
@@ -196,7 +254,7 @@ function renderEdit(row: u32): void {
       lineText(valueUnit(v), false);
     }
   } else if (row == 3) {
-    lineText(lcdText("Turn; click: done"), false);
+    lineText(isEdge(v) ? lcdText("Turn; click: save") : lcdText("Turn; click: done"), false);
   }
 }
 

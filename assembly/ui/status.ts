@@ -49,3 +49,14 @@ export function takeNotice(): bool {
   noticePending = false;
   return pending;
 }
+
+/** The status message is flash text `t` (a procedure's verdict, e.g. M45's "XYZ calibration ok"). */
+export function statusIs(t: RomText): bool {
+  const len = romLength(t);
+  if (len != length) return false;
+  const offset = romOffset(t);
+  for (let i: u32 = 0; i < len; i++) {
+    if (load<u8>(text + i) != <u8>romByte(offset + i)) return false;
+  }
+  return true;
+}

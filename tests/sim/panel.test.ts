@@ -7,6 +7,11 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { runSim, type SimResult } from "../../tools/sim/run.ts";
+import { SimSession } from "../../tools/sim/session.ts";
+import { Host } from "./hostEmulator.ts";
+import { ModelRig } from "../host/modelRig.ts";
+import type { Scenario } from "../../tools/sim/config.ts";
+import type { TruthReport } from "../../tools/sim/truth.ts";
 
 /** The screens the script asked for with @lcd, each as its four rows. */
 function screens(r: SimResult): string[][] {
@@ -82,7 +87,7 @@ test("Calibration > Auto home homes the printer through G28 W, then the status s
 });
 
 test("Calibration > Show end stops: the probe reads TRIGGERED over the bed at Z 0 and open 5 mm above", async () => {
-  const input = ["G28 W", "G1 Z0.2 F600", "M400", "@click", "@r 3", "@click", "@r 7", "@click", "@lcd", "G1 Z5 F600", "M400", "@wait 300", "@lcd"].join("\n");
+  const input = ["G28 W", "G1 Z0.2 F600", "M400", "@click", "@r 3", "@click", "@r 10", "@click", "@lcd", "G1 Z5 F600", "M400", "@wait 300", "@lcd"].join("\n");
   const r = await runSim({ input: input + "\n", maxSeconds: 60 });
   assert.equal(r.report.exit, "done", r.stderr);
   const [low, high] = screens(r);
@@ -264,4 +269,129 @@ test("Calibration > Calibrate XYZ runs M45 with its progress screen; a long pres
   assert.match(r.stdout, /^echo:XYZ calibration cancelled on the panel; the bed transform is reset$/m);
   assert.equal(r.report.truth.contacts, 0, "the nozzle never touched the bed");
   noViolations(r);
+});
+
+test("Calibration > Z offset on the knob: the owner lowers the nozzle onto the paper detent by detent, a click sets and saves the offset, and a 0.2 mm first layer is then 0.2 mm thick", async (ctx) => {
+  // The probe switches 0.55 mm over the bed; the firmware believes 0.4 (board.json M851 Z-0.4).
+  const s: Scenario = { probe: { triggerMm: 0.55 } };
+  const PAPER = 0.1; // the panel's paper test assumes an office sheet (probeTools.ts PAPER_DEFAULT_MM)
+  const BELIEVED_SWITCH_MM = 0.4;
+  // The owner's fingers: the true gap under the nozzle, from the model as tests/sim/probe.test.ts
+  // derives it (G28 declared Z = 0.4 where the probe switched over the homing point).
+  const rig = await ModelRig.create(s);
+  const switchHome = rig.m.triggerHeightAtMachine(114, -2) + rig.m.bedHeightAt(137, 7);
+  const nozzle = { x: 137 - 23, y: 105 - 9 }; // over the centre target, where the panel's test runs
+  const gapAt = (z: number) => z - BELIEVED_SWITCH_MM + switchHome - rig.m.bedHeightAt(nozzle.x, nozzle.y);
+
+  const session = await SimSession.start({ scenario: s, timeoutSeconds: 5 });
+  ctx.after(() => session.dispose()); // a failed assertion must not leave the harness running
+  const host = new Host(session);
+  await session.waitForLine(/^start$/);
+  assert.ok(!(await host.transact("G28", 120_000)).some((l) => l.startsWith("Error")));
+  const zOf = (l: string) => Number(/Z position: \S+ --> (\S+) <--/.exec(l)![1]);
+  await session.write("@click\n@r 3\n@click\n@r 6\n@click\n"); // Calibration > Z offset
+  let z = zOf(await session.waitForLine(/^Z position: /, 60_000));
+  assert.equal(z, 1);
+  let minGap = gapAt(z);
+  let detents = 0;
+  while (gapAt(z) >= PAPER && detents < 200) {
+    // Far over the paper, many detents at once; near it, one at a time.
+    const n = Math.max(1, Math.floor((gapAt(z) - PAPER - 0.05) / 0.025));
+    await session.write(`@turn -${n} 100\n@wait 500\n`);
+    detents += n;
+    await host.transact("M400", 30_000);
+    const positions = session.lines.filter((l) => l.startsWith("Z position: "));
+    z = zOf(positions[positions.length - 1]);
+    assert.ok(Math.abs(z - (1 - detents * 0.025)) < 0.003, `${detents} detents down: Z ${z}`);
+    minGap = Math.min(minGap, gapAt(z));
+  }
+  assert.ok(gapAt(z) < PAPER && gapAt(z) > PAPER - 0.03, `the paper drags (gap ${gapAt(z)} mm)`);
+  await session.write("@lcd\n@click\n");
+  const accepted = await session.waitForLine(/^echo:Probe Z offset: /, 30_000);
+  await session.waitForLine(/^echo:Settings stored/, 30_000);
+  await session.write("@wait 500\n@lcd\n");
+  const offset = Number(/M851 Z(\S+) /.exec(accepted)![1]);
+  await host.transact("M302 P1", 10_000);
+  for (const line of ["G92 E0", "G1 Z0.2 F600", "G1 X60 Y60 F6000", "G1 X160 Y60 E5 F1200", "G1 X160 Y160 E10", "G1 X60 Y160 E15", "G1 X60 Y60 E20", "G1 Z5", "M400"]) {
+    assert.ok(!(await host.transact(line, 60_000)).some((l) => l.startsWith("Error")), line);
+  }
+  const { report, stderr } = await session.close();
+  const [paper, result] = screens({ stderr } as SimResult);
+  assert.deepEqual(paper.map((r) => r.trimEnd()), ["Z offset", `Z${z.toFixed(3).padStart(9)} mm`, "Lower till it drags", "Click:save Hold:stop"]);
+  assert.deepEqual(result.map((r) => r.trimEnd()), ["Z offset", "Z offset set", "", "Click to continue"]);
+  const t = (report as { truth: TruthReport }).truth;
+  assert.ok(Math.abs(offset + 0.55) <= 0.03, `M851 Z${offset}`);
+  assert.ok(Math.abs(t.firstLayer.meanMm - 0.2) <= 0.03, `first layer ${t.firstLayer.meanMm} mm`);
+  assert.ok(minGap > 0, "the nozzle stayed over the bed");
+  assert.equal(t.contacts, 0, `closest ${t.minClearanceMm} mm`);
+});
+
+test("the first-run wizard on the perfect printer from a blank EEPROM: self-check, XYZ calibration, Z offset on the knob, and a test pattern printed by the firmware at a true 0.2 mm without a contact", async (ctx) => {
+  const s = JSON.parse(fs.readFileSync(path.join("tests", "scenarios", "perfect.json"), "utf8")) as Scenario;
+  // The owner's fingers under the nozzle, as in the Z offset test above: the probe switches at
+  // the 0.4 mm the firmware believes (the perfect printer's default), the bed is flat.
+  const rig = await ModelRig.create(s);
+  const switchHome = rig.m.triggerHeightAtMachine(114, -2) + rig.m.bedHeightAt(137, 7);
+  const gapAt = (z: number) => z - 0.4 + switchHome - rig.m.bedHeightAt(137 - 23, 105 - 9);
+
+  const session = await SimSession.start({ scenario: s, timeoutSeconds: 5 });
+  ctx.after(() => session.dispose()); // a failed assertion must not leave the harness running
+  const host = new Host(session);
+  await session.waitForLine(/^start$/);
+  let dumps = 0;
+  /** The screen after `ms` more of printer time. */
+  const lcdAfter = async (ms: number): Promise<string[]> => {
+    await session.write(`@wait ${ms}\n@lcd\n`);
+    dumps++;
+    const deadline = Date.now() + 120_000;
+    for (;;) {
+      const rows = session.stderr.split("\n").filter((l) => l.startsWith("plumbsim: lcd |")).map((l) => l.slice("plumbsim: lcd |".length, -1).trimEnd());
+      if (rows.length >= dumps * 4) return rows.slice(dumps * 4 - 4, dumps * 4);
+      assert.ok(Date.now() < deadline, "the harness answered @lcd");
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  };
+  const until = async (done: (rows: string[]) => boolean, maxMs: number, stepMs = 5000): Promise<string[]> => {
+    for (let t = 0; t <= maxMs; t += stepMs) {
+      // The display draws a new screen a row at a time over some milliseconds: once it has
+      // begun, the screen is read again after it has had time to finish.
+      if (done(await lcdAfter(stepMs))) return lcdAfter(300);
+    }
+    assert.fail(`the screen did not come within ${maxMs} ms of printer time`);
+  };
+
+  await session.write("@click\n@r 5\n@click\n"); // Main menu > Setup wizard
+  assert.deepEqual(await lcdAfter(200), ["Hi, I am your", "printer. Shall I", "guide you to print?", "Click:yes Hold:no"]);
+  await session.write("@click\n");
+  const checking = await lcdAfter(3000);
+  assert.deepEqual(checking.slice(0, 2), ["Self-check", "End stops and probe"]);
+  assert.deepEqual(await until((r) => r[0] !== "Self-check", 120_000), ["Self-check ok.", "Next: XYZ calibr.", "(about 4 minutes)", "Click to continue"]);
+  await session.write("@click\n");
+  const calibrating = await lcdAfter(10_000);
+  assert.equal(calibrating[0], "Calibrating XYZ", "M45's own progress screen");
+  assert.deepEqual(await until((r) => r[0] !== "Calibrating XYZ", 400_000, 20_000), ["XYZ calibration ok.", "Next: Z offset with", "a sheet of paper", "Click to continue"]);
+  await session.write("@click\n");
+  const zOf = (l: string) => Number(/Z position: \S+ --> (\S+) <--/.exec(l)![1]);
+  let z = zOf(await session.waitForLine(/^Z position: /, 120_000));
+  let detents = 0;
+  while (gapAt(z) >= 0.1 && detents < 200) {
+    const n = Math.max(1, Math.floor((gapAt(z) - 0.15) / 0.025));
+    await session.write(`@turn -${n} 100\n`);
+    detents += n;
+    z = zOf(await session.waitForLine((l) => l.startsWith("Z position: ") && Math.abs(zOf(l) - (1 - detents * 0.025)) < 0.003, 60_000));
+  }
+  assert.ok(gapAt(z) < 0.1 && gapAt(z) > 0.07, `the paper drags (gap ${gapAt(z)} mm)`);
+  await session.write("@click\n");
+  assert.deepEqual(await until((r) => r[0] === "Z offset set.", 30_000, 1000), ["Z offset set.", "Next: a first layer", "test; knob: adjust Z", "Click to continue"]);
+  await session.write("@click\n");
+  const printing = await until((r) => r[0] === "First layer test" || r[0] === "Wizard stopped:", 300_000);
+  assert.deepEqual(printing.slice(0, 2), ["First layer test", "Turn: adjust Z"]);
+  assert.deepEqual(await until((r) => r[0] !== "First layer test", 300_000), ["All is done.", "Happy printing!", "Thin lines? Lower Z", "Click to continue"]);
+  await host.transact("M105", 10_000);
+  const { report } = await session.close();
+  const t = (report as { truth: TruthReport }).truth;
+  ctx.diagnostic(`first layer: ${t.firstLayer.samples} samples, true gap ${t.firstLayer.meanMm.toFixed(4)} mm; closest ${t.minClearanceMm} mm; gap at the paper ${gapAt(z).toFixed(4)} mm`);
+  assert.ok(t.firstLayer.samples > 100, `the pattern was laid down (${t.firstLayer.samples} samples)`);
+  assert.ok(Math.abs(t.firstLayer.meanMm - 0.2) <= 0.03, `first layer ${t.firstLayer.meanMm} mm`);
+  assert.equal(t.contacts, 0, `closest ${t.minClearanceMm} mm`);
 });

@@ -102,7 +102,8 @@ describe("the menus", () => {
     turn(2);
     expect(menu.cursor).toBe(2);
     turn(10);
-    expect(menu.cursor).toBe(4); // Info screen, Preheat, Settings, Calibration, Info
+    // Info screen, Preheat, Settings, Calibration, Info, and Setup wizard: the EEPROM is blank.
+    expect(menu.cursor).toBe(5);
     turn(-20);
     expect(menu.cursor).toBe(0);
   });
