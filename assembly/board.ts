@@ -106,6 +106,21 @@ export function boardF32(key: BoardKey): f32 {
   return reinterpret<f32>(boardWord(key));
 }
 
+/** Bed X of the MK42 targets in `column` (0..2, left first): the sensor over their centre, mm. */
+export function bedTargetX(column: i32): f32 {
+  return boardF32(<BoardKey>(<i32>BoardKey.BedTargetX0 + column));
+}
+
+/** Bed Y of the MK42 targets in `row` (0..2, front first): the sensor over their centre, mm. */
+export function bedTargetY(row: i32): f32 {
+  return boardF32(<BoardKey>(<i32>BoardKey.BedTargetY0 + row));
+}
+
+/** The MK2.5's steel sheet (the same metal everywhere), not the MK42's PCB with its targets. */
+export function bedIsSteelSheet(): bool {
+  return boardI32(BoardKey.BedKind) == BedKindValue.Mk52Steel;
+}
+
 export function boardText(key: BoardKey): RomText {
   return boardWord(key);
 }

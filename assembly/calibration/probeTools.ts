@@ -27,7 +27,7 @@ import { faultActive, raiseFault } from "../system/fault";
 import { workspace } from "../system/workspace";
 import * as out from "../serial/out";
 import { rom } from "../rom";
-import { BoardKey, BedKindValue, boardF32, boardI32 } from "../board";
+import { bedIsSteelSheet, bedTargetX, bedTargetY } from "../board";
 
 /** Result of probeBedAt() that is not a height. */
 export const enum ProbeFailure {
@@ -85,14 +85,6 @@ const TARGET_REACH_MM: f32 = 2;
 /** Nearest MK42 target (0..8, front row first) to the last point overTarget() looked at. */
 let nearestTarget: i32 = 0;
 
-function targetX(i: i32): f32 {
-  return boardF32(BoardKey.BedTargetX0 + i % 3);
-}
-
-function targetY(i: i32): f32 {
-  return boardF32(BoardKey.BedTargetY0 + i / 3);
-}
-
 /**
  * Is bed point (x, y) one the probe reads true? Everywhere on a steel sheet. On the MK42 only
  * over the nine copper targets: over the heating meander the PINDA switches much closer (0.12 mm
@@ -102,11 +94,11 @@ function targetY(i: i32): f32 {
  * firmware probes nothing but the targets for the same reason.
  */
 export function overTarget(bedX: f32, bedY: f32): bool {
-  if (boardI32(BoardKey.BedKind) != BedKindValue.Mk42Pcb) return true;
+  if (bedIsSteelSheet()) return true;
   let best: f32 = 1e9;
   for (let i = 0; i < 9; i++) {
-    const dx = targetX(i) - bedX;
-    const dy = targetY(i) - bedY;
+    const dx = bedTargetX(i % 3) - bedX;
+    const dy = bedTargetY(i / 3) - bedY;
     const d = dx * dx + dy * dy;
     if (d < best) {
       best = d;
@@ -169,9 +161,9 @@ export function reportFailure(): void {
     out.line(rom(" from the nozzle); nothing probed"));
   } else if (failure == ProbeFailure.OffTarget) {
     out.text(rom("Error:On the MK42 bed the probe reads true only over its nine induction targets (the nearest: X"));
-    out.fixed(targetX(nearestTarget), 0);
+    out.fixed(bedTargetX(nearestTarget % 3), 0);
     out.text(rom(" Y"));
-    out.fixed(targetY(nearestTarget), 0);
+    out.fixed(bedTargetY(nearestTarget / 3), 0);
     out.line(rom("); nothing probed"));
   }
 }
@@ -535,11 +527,11 @@ export function biasRow(k: i32): i32 {
 
 /** Where the sensor is over corner k: the corner induction target's centre, bed mm. */
 export function biasPointX(k: i32): f32 {
-  return boardF32(BoardKey.BedTargetX0 + biasColumn(k));
+  return bedTargetX(biasColumn(k));
 }
 
 export function biasPointY(k: i32): f32 {
-  return boardF32(BoardKey.BedTargetY0 + biasRow(k));
+  return bedTargetY(biasRow(k));
 }
 
 /** Switching height over the bed measured at corner k, mm. */

@@ -34,7 +34,7 @@ import * as motion from "../motion/motion";
 import { X, Y, Z } from "../motion/axes";
 import * as settings from "../settings/store";
 import { S } from "../settings/store";
-import { BoardKey, boardF32 } from "../board";
+import { bedTargetX, bedTargetY } from "../board";
 import * as out from "../serial/out";
 import { rom, RomText } from "../rom";
 import { faultActive } from "../system/fault";
@@ -132,10 +132,10 @@ function putF(base: usize, i: i32, v: f32): void {
 
 /** Where the nozzle is over the bed when the probe is over target i on a perfect printer, mm. */
 function bedNozzleX(i: i32): f32 {
-  return boardF32(BoardKey.BedTargetX0 + (i % 3)) - settings.axisF32(S.ProbeOffset, X);
+  return bedTargetX(i % 3) - settings.axisF32(S.ProbeOffset, X);
 }
 function bedNozzleY(i: i32): f32 {
-  return boardF32(BoardKey.BedTargetY0 + i / 3) - settings.axisF32(S.ProbeOffset, Y);
+  return bedTargetY(i / 3) - settings.axisF32(S.ProbeOffset, Y);
 }
 
 export function centreXMm(i: i32): f32 { return getF(centreX, i); }

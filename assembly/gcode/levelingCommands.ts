@@ -11,7 +11,7 @@ import * as motion from "../motion/motion";
 import { X, Y, Z } from "../motion/axes";
 import * as settings from "../settings/store";
 import { S } from "../settings/store";
-import { BoardKey, BedKindValue, boardF32, boardI32 } from "../board";
+import { bedIsSteelSheet, bedTargetX, bedTargetY } from "../board";
 import { raiseFault } from "../system/fault";
 import { setStatus } from "../ui/status";
 import { beginProgress, endProgress } from "../ui/progress";
@@ -45,10 +45,6 @@ const PROBING_TRAVEL_ACCEL: f32 = 4000;
 const SPAN_MAX_MM: f32 = 3;
 /** Prusa's MK2 G81 header: MESH_HOME_Z_SEARCH, an integer in its source. */
 const G81_POINTS: i32 = 7;
-
-function isSteelSheet(): bool {
-  return boardI32(BoardKey.BedKind) == BedKindValue.Mk52Steel;
-}
 
 /** A refusal: "Error:<what>; nothing measured", and false. */
 function refuse(what: RomText): bool {
@@ -88,7 +84,7 @@ export function g80(): void {
     refuse(rom("G80 needs X, Y and Z homed (G28 first)"));
     return;
   }
-  const steel = isSteelSheet();
+  const steel = bedIsSteelSheet();
   const nominal = probe.nominalTrigger();
   // Everything is checked before anything moves.
   if (!inRange(Letter.N, 3, 7)) { refuse(rom("G80 N must be 3 to 7 points a side")); return; }
@@ -118,10 +114,10 @@ export function g80(): void {
     }
   } else {
     if (area) { refuse(rom("G80 X Y W H: the MK42 bed is probed at its induction targets; no area can be chosen")); return; }
-    x0 = boardF32(BoardKey.BedTargetX0);
-    x1 = boardF32(BoardKey.BedTargetX2);
-    y0 = boardF32(BoardKey.BedTargetY0);
-    y1 = boardF32(BoardKey.BedTargetY2);
+    x0 = bedTargetX(0);
+    x1 = bedTargetX(2);
+    y0 = bedTargetY(0);
+    y1 = bedTargetY(2);
   }
   const samples = <i32>valueOr(Letter.C, 1);
   const tolerance = valueOr(Letter.T, TOLERANCE_DEFAULT_MM);

@@ -35,7 +35,7 @@ import { INPUT_PROBE } from "../motion/inputs";
 import { readInputs } from "../hal";
 import * as settings from "../settings/store";
 import { S } from "../settings/store";
-import { BoardKey, boardF32 } from "../board";
+import { BoardKey, bedTargetX, bedTargetY, boardF32 } from "../board";
 import * as transform from "../calibration/bedTransform";
 import { workspace } from "../system/workspace";
 import { faultActive } from "../system/fault";
@@ -243,8 +243,8 @@ export function probeGrid(n: i32, m: i32, x0: f32, x1: f32, y0: f32, y1: f32, pa
       // the centres 2.3-5.5 um (npx tsx tools/bench/calibration.ts --count 3: meshPointErrorUmRms
       // 5.5 -> 4.5 um over all printers). The node keeps its place on the even grid: the bed's
       // height 0.5 mm away differs by under 1 um on the SV06 warps.
-      const px = onTargets ? boardF32(<BoardKey>(<i32>BoardKey.BedTargetX0 + c)) : mesh.gridPosition(x0, x1, n, c);
-      const py = onTargets ? boardF32(<BoardKey>(<i32>BoardKey.BedTargetY0 + r)) : mesh.gridPosition(y0, y1, m, r);
+      const px = onTargets ? bedTargetX(c) : mesh.gridPosition(x0, x1, n, c);
+      const py = onTargets ? bedTargetY(r) : mesh.gridPosition(y0, y1, m, r);
       const f = probePoint(px, py, expected, allowedMm, samples, toleranceMm);
       if (f != Failure.None) {
         failedIndex = i;

@@ -22,7 +22,7 @@ import * as commands from "./commands";
 import { rom } from "../rom";
 import { lcdText } from "./text";
 import { lineNumber, lineText } from "./frame";
-import { BoardKey, boardF32 } from "../board";
+import { bedTargetX, bedTargetY } from "../board";
 import { alert } from "./input";
 
 /**
@@ -100,9 +100,9 @@ export function start(): bool {
   }
   if ((motion.homedAxes() & 7) != 7) commands.run(rom("G28 W"));
   commands.begin(rom("PROBE_CALIBRATE X="));
-  commands.appendFixed(boardF32(BoardKey.BedTargetX0 + 1), 1);
+  commands.appendFixed(bedTargetX(1), 1);
   commands.append(rom(" Y="));
-  commands.appendFixed(boardF32(BoardKey.BedTargetY0 + 1), 1);
+  commands.appendFixed(bedTargetY(1), 1);
   return commands.submit();
 }
 

@@ -14,7 +14,7 @@ import { formatUint } from "../format";
 import { Heater } from "../temperature/heater";
 import { lcdText } from "./text";
 import { eepromRead, readInputs, romByte } from "../hal";
-import { BoardKey, boardF32, boardText } from "../board";
+import { BoardKey, bedTargetX, bedTargetY, boardText } from "../board";
 import * as transform from "../calibration/bedTransform";
 import { MILD_MAX_RAD, PERPENDICULAR_MAX_RAD } from "../calibration/skewVerdict";
 import { DEG_PER_RAD } from "../calibration/smallAngle";
@@ -333,8 +333,8 @@ function asinSmall(x: f32): f32 {
 
 /** Machine Y with the probe over front target `column`, less the Y travel's lower limit, mm. */
 function frontTargetReachMm(column: i32): f32 {
-  const x = boardF32(BoardKey.BedTargetX0 + column) - settings.axisF32(S.ProbeOffset, X);
-  const y = boardF32(BoardKey.BedTargetY0) - settings.axisF32(S.ProbeOffset, Y);
+  const x = bedTargetX(column) - settings.axisF32(S.ProbeOffset, X);
+  const y = bedTargetY(0) - settings.axisF32(S.ProbeOffset, Y);
   transform.worldToMachine(x, y);
   return transform.outY - motion.minLimit(Y);
 }
