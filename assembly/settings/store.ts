@@ -159,9 +159,18 @@ function writeU16(addr: u32, v: u32): void {
   eepromWrite(addr + 1, (v >> 8) & 0xff);
 }
 
+function storedMagic(): u32 {
+  return readU16(0) | (readU16(2) << 16);
+}
+
+/** No settings record was ever written: the EEPROM's first word is still erased (0xFF bytes). */
+export function eepromErased(): bool {
+  return storedMagic() == 0xffffffff;
+}
+
 /** Reads and checks the EEPROM record; copies it into RAM only if every check passes. */
 export function loadFromEeprom(): LoadResult {
-  const magic = eepromRead(0) | (eepromRead(1) << 8) | (eepromRead(2) << 16) | (eepromRead(3) << 24);
+  const magic = storedMagic();
   if (magic == 0xffffffff) return LoadResult.Erased;
   if (magic != MAGIC) return LoadResult.Foreign;
   lastStoredVersion = readU16(4);

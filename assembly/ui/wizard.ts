@@ -59,7 +59,7 @@ export function offered(): bool {
   const s = storedStatus();
   if (s == STATUS_DONE) return false;
   if (s == STATUS_STARTED) return true;
-  return settings.readU16(0) == 0xffff && settings.readU16(2) == 0xffff;
+  return settings.eepromErased();
 }
 
 // ---- Steps ----
